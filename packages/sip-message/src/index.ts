@@ -1,0 +1,26 @@
+// Public surface of @simple/sip-message: RFC 3261 messages, URIs and headers.
+export { type Result, ok, fail } from './result.js';
+export { SipParseError, type PartialRequest } from './sip-parse-error.js';
+export { Params } from './params.js';
+export { SipUri, TelUri, AbsoluteUri, type Uri, parseUri, isValidHost, isIpv4, isIpv6Reference } from './uri.js';
+export { uriEquals } from './uri-equals.js';
+export { escape, unescape } from './escape.js';
+export { NameAddr, parseNameAddr, parseNameAddrList } from './name-addr.js';
+export { Via, BRANCH_COOKIE, parseVias } from './via.js';
+export { type CSeq, parseCSeq } from './cseq.js';
+export { type ContactList, parseContacts } from './contact.js';
+export { type EventHeader, type SubscriptionState, type SubstateValue, type TerminationReason, parseEvent, parseSubscriptionState, formatSubscriptionState } from './event.js';
+export { type MediaType, type ContentDisposition, parseContentType, parseAccept, parseContentDisposition, mediaTypeName, mediaParam, acceptsMediaType } from './media-type.js';
+export { type AuthHeader, parseAuthHeader, formatAuthHeader } from './auth.js';
+export { type RetryAfter, parseRetryAfter } from './retry-after.js';
+export { parseDeltaSeconds, parseMaxForwards, parseCallId, parseTokenList, parseEntityTag, parseSipDate, formatSipDate } from './scalars.js';
+export { canonicalName, displayName as headerDisplayName, isListHeader } from './header-names.js';
+export { SipHeaders, type HeaderField, type HeaderSpec } from './sip-headers.js';
+export { H } from './header-specs.js';
+export { SipMessage, SipRequest, SipResponse, type AnySipMessage } from './message.js';
+export { parseMessage, type ParseOptions } from './parser.js';
+export { serializeMessage, serializeHead } from './serializer.js';
+export { createResponse, createErrorResponse, newTag, REASON_PHRASES, type ResponseOptions } from './response-factory.js';
+export { validateMessage } from './validate.js';
+export { parseMultipart, messageParts, buildMultipart, type BodyPart } from './multipart.js';
+export { quote, unquote, splitList } from './scanner.js';
