@@ -76,6 +76,8 @@ export function createResponse(req: SipRequest | PartialRequest, status: number,
 export function createErrorResponse(error: SipParseError): SipResponse | undefined {
   const partial = error.partial;
   if (partial === undefined || partial.method === 'ACK') return undefined;
-  if (!partial.headers.has('via')) return undefined;
+  // The response travels back along the top Via (RFC 3261 §18.2.2): without a readable one it cannot.
+  const via = partial.headers.typed(H.via);
+  if (!via.ok || via.value === undefined) return undefined;
   return createResponse(partial, error.status, { reason: error.reason });
 }

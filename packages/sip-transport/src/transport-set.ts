@@ -9,6 +9,7 @@ import { normalizeAddress } from './endpoint.js';
 import type { Flow } from './flow.js';
 import type { ListenerConfig } from './listener-config.js';
 import { DEFAULT_MAX_MESSAGE_SIZE } from './stream-framer.js';
+import { defaultSentByHost } from './sent-by.js';
 import { StreamTransport } from './stream-transport.js';
 import type { TlsClientOptions } from './tls-options.js';
 import type { RawMessageSink, SendTarget, Transport, TransportContext } from './transport.js';
@@ -145,7 +146,7 @@ export class TransportSet {
       local: e.transport.local,
       family: e.transport.family,
       sentBy: {
-        host: e.config.sentByHost ?? e.transport.local.address,
+        host: e.config.sentByHost ?? defaultSentByHost(e.transport.local.address, e.transport.family),
         port: e.config.sentByPort ?? e.transport.local.port,
       },
       clientOnly: e.config.clientOnly === true,
@@ -156,6 +157,39 @@ export class TransportSet {
   listenerFor(protocol: TransportProtocol, address?: string): ListenerInfo | undefined {
     const i = this.indexFor(protocol, address);
     return i < 0 ? undefined : this.listeners()[i];
+  }
+
+  /**
+   * The sent-by (RFC 3261 §18.1.1) for a request sent over `flow` with `protocol`:
+   * the listener's configured or default one; a client-only transport, having no
+   * listening port, advertises the connection's local address and port unless
+   * configured otherwise.
+   */
+  sentByFor(protocol: TransportProtocol, flow: Flow): { host: string; port: number } {
+    const e = this.entries[this.indexFor(protocol, flow.remote.address)];
+    if (e === undefined) return { host: flow.local.address, port: flow.local.port };
+    const clientOnly = e.config.clientOnly === true;
+    return {
+      host: e.config.sentByHost ?? (clientOnly ? flow.local.address : defaultSentByHost(e.transport.local.address, e.transport.family)),
+      port: e.config.sentByPort ?? (clientOnly ? flow.local.port : e.transport.local.port),
+    };
+  }
+
+  /**
+   * RFC 3261 §18.1.2: whether a sent-by is one this element inserts into
+   * requests: a listener's sent-by host or bound address (or, for a response on
+   * a connection, the connection's local address) with a listener's sent-by
+   * port (or the connection's local port).
+   */
+  isOwnSentBy(host: string, port: number, flow: Flow): boolean {
+    const h = normalizeAddress(host);
+    let hostOk = normalizeAddress(flow.local.address) === h;
+    let portOk = flow.local.port === port;
+    for (const l of this.listeners()) {
+      if (normalizeAddress(l.sentBy.host) === h || normalizeAddress(l.local.address) === h) hostOk = true;
+      if (l.sentBy.port === port) portOk = true;
+    }
+    return hostOk && portOk;
   }
 
   /** Whether some listener (or client-only transport) speaks this protocol. */
@@ -172,7 +206,7 @@ export class TransportSet {
       if (family === 0 || t.family === family) return i;
       if (fallback < 0) fallback = i;
     }
-    return family === 0 ? fallback : fallback;
+    return fallback;
   }
 
   /**
@@ -181,13 +215,24 @@ export class TransportSet {
    * Resolves with the flow used.
    */
   async send(protocol: TransportProtocol, target: SendTarget, data: Buffer): Promise<Flow> {
-    const i = this.indexFor(protocol, target.address);
-    const transport = this.entries[i]?.transport;
+    return this.transportFor(protocol, target.address).send(target, data);
+  }
+
+  /**
+   * The flow to a target over a protocol: an open connection to it (RFC 3261
+   * §18.1.1), else a new one; for UDP, the flow from the matching socket.
+   */
+  async connect(protocol: TransportProtocol, target: SendTarget): Promise<Flow> {
+    return this.transportFor(protocol, target.address).connect(target);
+  }
+
+  private transportFor(protocol: TransportProtocol, address: string): Transport {
+    const transport = this.entries[this.indexFor(protocol, address)]?.transport;
     if (transport === undefined) {
       this.ctx.metrics.increment('sendFailures', protocol);
       throw new TransportError('no-transport', `No ${protocol} transport configured`);
     }
-    return transport.send(target, data);
+    return transport;
   }
 
   /**

@@ -43,6 +43,11 @@ export interface Transport {
    * one. Resolves with the flow used; rejects with a TransportError.
    */
   send(target: SendTarget, data: Buffer): Promise<Flow>;
+  /**
+   * The flow a send to the target would use: an open connection to it (reused,
+   * RFC 3261 §18.1.1) or a new one; for UDP, the flow from this socket.
+   */
+  connect(target: SendTarget): Promise<Flow>;
   /** Sends on an existing flow of this transport; false when that flow is closed. */
   sendOnFlow(flow: Flow, data: Buffer): Promise<boolean>;
   /** Stops listening and closes this transport's connections. */

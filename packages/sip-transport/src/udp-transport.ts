@@ -78,6 +78,11 @@ export class UdpTransport implements Transport {
     return this.flowTo({ address: normalizeAddress(target.address), port: target.port });
   }
 
+  connect(target: SendTarget): Promise<Flow> {
+    if (this.socket === undefined) return Promise.reject(new TransportError('closed', 'UDP transport is not listening'));
+    return Promise.resolve(this.flowTo({ address: normalizeAddress(target.address), port: target.port }));
+  }
+
   async sendOnFlow(flow: Flow, data: Buffer): Promise<boolean> {
     await this.write(flow.remote, data);
     return true;

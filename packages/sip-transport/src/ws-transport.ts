@@ -158,6 +158,10 @@ export class WsTransport implements Transport {
     return connection.flow;
   }
 
+  async connect(target: SendTarget): Promise<Flow> {
+    return (await this.connectionTo(target)).flow;
+  }
+
   async sendOnFlow(flow: Flow, data: Buffer): Promise<boolean> {
     const connection = this.ctx.table.getByFlowId(flow.id);
     if (connection === undefined) return false;

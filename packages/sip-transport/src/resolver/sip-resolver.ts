@@ -1,4 +1,4 @@
-import { promises as dnsPromises, type SrvRecord } from 'node:dns';
+import { CANCELLED, CONNREFUSED, TIMEOUT, promises as dnsPromises, type SrvRecord } from 'node:dns';
 import { CachedDns, type DnsAnswer, type DnsCachePolicy, type DnsQueryResolver } from './cached-dns.js';
 import { orderSrvRecords, type RandomSource } from './order-srv-records.js';
 import { parseTargetHost } from './parse-target-host.js';
@@ -60,6 +60,12 @@ const DEFAULT_CACHE: Required<ResolverCacheOptions> = {
   naptrSrvTtlSeconds: 60,
   negativeTtlSeconds: 30,
 };
+/**
+ * Failures that say no DNS server answered (not that one answered badly). A NAPTR
+ * query that fails so ends the resolution; other failures (SERVFAIL, NOTIMP, which
+ * some servers give for NAPTR alone) are taken as "no NAPTR records".
+ */
+const UNREACHABLE: ReadonlySet<string> = new Set([TIMEOUT, CONNREFUSED, CANCELLED]);
 /** Bounds on the work one hostile answer can cause. */
 const MAX_NAPTR_CHOICES = 8;
 const MAX_SRV_RECORDS = 16;
@@ -211,6 +217,10 @@ export class SipResolver {
       return run.finish([]);
     }
     run.note(naptr);
+    if (naptr.status === 'failed' && UNREACHABLE.has(naptr.code)) {
+      // No DNS server answers: the SRV and address queries would only time out in turn.
+      return run.finish([]);
+    }
     const choices =
       naptr.status === 'found'
         ? selectNaptrRecords(naptr.records, scheme, this.#enabled).slice(0, MAX_NAPTR_CHOICES)
