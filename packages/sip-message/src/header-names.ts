@@ -65,10 +65,15 @@ export function canonicalName(raw: string): string {
 
 /** The spelling used when writing a header: "Call-ID", "Via", "X-Custom-Thing". */
 export function displayName(canonical: string): string {
-  const special = SPECIAL[canonical];
-  if (special !== undefined) return special;
-  return canonical.replace(/(^|-)([a-z])/g, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+  let name = displayCache.get(canonical);
+  if (name === undefined) {
+    name = SPECIAL[canonical] ?? canonical.replace(/(^|-)([a-z])/g, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+    if (displayCache.size < 4096) displayCache.set(canonical, name);
+  }
+  return name;
 }
+
+const displayCache = new Map<string, string>();
 
 export function isListHeader(canonical: string): boolean {
   return LIST_HEADERS.has(canonical);

@@ -14,6 +14,8 @@ export type TransportErrorCode =
   | 'send-failed'
   /** The message cannot be sent: no usable Via, or no destination can be derived from it. */
   | 'no-destination'
+  /** The message lacks what sending needs (a top Via). */
+  | 'invalid-message'
   /** The transport is not listening or has been closed. */
   | 'closed';
 

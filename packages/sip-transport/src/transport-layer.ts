@@ -19,7 +19,7 @@ import { TransportError } from './transport-error.js';
 import type { TransportMetrics } from './transport-metrics.js';
 import { noMetrics } from './transport-metrics.js';
 import type { TransportProtocol } from './transport-protocol.js';
-import { defaultPort } from './transport-protocol.js';
+import { defaultPort, toTransportProtocol } from './transport-protocol.js';
 import { TransportSet, type TransportSetConfig } from './transport-set.js';
 import type { TransportUser } from './transport-user.js';
 import { withReceived } from './via-received.js';
@@ -85,7 +85,7 @@ export class TransportLayer {
     this.resolveSentBy = config.resolveSentBy ?? lookupSentBy;
     const sink: RawMessageSink = {
       onData: (data, flow) => this.receive(data, flow),
-      onFlowClosed: (flow) => this.guard(() => this.user.onFlowClosed?.(flow)),
+      onFlowClosed: (flow) => this.guard(flow.protocol, () => this.user.onFlowClosed?.(flow)),
     };
     this.transports = new TransportSet(config, sink);
   }
@@ -103,6 +103,15 @@ export class TransportLayer {
   // ---- receiving ---------------------------------------------------------
 
   private receive(data: Buffer, flow: Flow): void {
+    try {
+      this.receiveUnsafe(data, flow);
+    } catch {
+      // Nothing received may take a socket handler down.
+      this.metrics.increment('messagesDropped', flow.protocol);
+    }
+  }
+
+  private receiveUnsafe(data: Buffer, flow: Flow): void {
     const protocol = flow.protocol;
     this.metrics.increment('messagesReceived', protocol);
     // Stream messages were framed by Content-Length; datagrams and WebSocket
@@ -135,32 +144,28 @@ export class TransportLayer {
       // RFC 3261 §18.2.1 and RFC 3581 §4: received and rport.
       const updated = withReceived(message.topVia, flow.remote);
       if (updated !== undefined) message.setTopVia(updated);
-      this.guard(() => this.user.onRequest(message, flow));
+      this.guard(protocol, () => this.user.onRequest(message, flow));
       return;
     }
     this.metrics.increment('responsesReceived', protocol);
     // RFC 3261 §18.1.2: a response whose top Via sent-by is not ours MUST be silently discarded.
     const via = message.topVia;
-    const viaProtocol = toProtocolOr(via.transport, protocol);
+    const viaProtocol = toTransportProtocol(via.transport) ?? protocol;
     if (!this.transports.isOwnSentBy(via.host, via.port ?? defaultPort(viaProtocol), flow)) {
       this.metrics.increment('responsesDiscarded', protocol);
       return;
     }
-    this.guard(() => this.user.onResponse(message, flow));
+    this.guard(protocol, () => this.user.onResponse(message, flow));
   }
 
-  private guard(fn: () => void): void {
+  /** Calls the user; an exception must not escape into a socket handler. */
+  private guard(protocol: TransportProtocol, fn: () => void): void {
     try {
       fn();
     } catch (err) {
-      this.metrics.increment('userErrors', 'UDP', 0);
-      this.countUserError();
+      this.metrics.increment('userErrors', protocol);
       this.config.onUserError?.(err);
     }
-  }
-
-  private countUserError(): void {
-    this.metrics.increment('userErrors', 'TCP', 0);
   }
 
   // ---- sending requests --------------------------------------------------
@@ -290,11 +295,6 @@ function topViaOf(message: SipMessage): Via {
   } catch (err) {
     throw new TransportError('invalid-message', 'The message has no usable top Via', { cause: err });
   }
-}
-
-function toProtocolOr(token: string, fallback: TransportProtocol): TransportProtocol {
-  const upper = token.toUpperCase();
-  return upper === 'UDP' || upper === 'TCP' || upper === 'TLS' || upper === 'WS' || upper === 'WSS' ? upper : fallback;
 }
 
 /** A TCP reset / refusal while connecting (RFC 3261 §18.1.1 fallback to UDP). */

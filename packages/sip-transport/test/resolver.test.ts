@@ -474,6 +474,26 @@ describe('RFC 3263 resolver - static overrides', () => {
   });
 });
 
+describe('RFC 3263 resolver - server usage (§5)', () => {
+  test('sent-by - numeric address with the Via transport and its default port', async () => {
+    const value = expectOk(await makeResolver().resolveSentBy({ host: '192.0.2.7', transport: 'TLS' }));
+    assert.deepEqual(rows(value), ['tls 192.0.2.7 5061 v4']);
+    assert.deepEqual(server.queries, []);
+  });
+
+  test('sent-by - name without port: SRV with _sips for TLS', async () => {
+    const value = expectOk(await makeResolver().resolveSentBy({ host: 'nosips.test', transport: 'TLS' }));
+    assert.deepEqual(rows(value), ['tls 10.0.2.3 5061 v4']);
+    assert.equal(server.queries[0], 'SRV _sips._tcp.nosips.test');
+  });
+
+  test('sent-by - name with port: A/AAAA at that port', async () => {
+    const value = expectOk(await makeResolver().resolveSentBy({ host: 'plain.test', port: 5999, transport: 'UDP' }));
+    assert.deepEqual(rows(value), ['udp 10.0.4.1 5999 v4', 'udp 2001:db8::41 5999 v6']);
+    assert.deepEqual(server.queries.sort(), ['A plain.test', 'AAAA plain.test']);
+  });
+});
+
 describe('RFC 3263 resolver - errors', () => {
   test('NXDOMAIN - an error result, and one NAPTR query only', async () => {
     const error = expectError(await resolve({ scheme: 'sip', host: 'nowhere.test' }));

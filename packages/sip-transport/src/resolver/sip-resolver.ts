@@ -116,15 +116,28 @@ export class SipResolver {
     try {
       return await this.#resolve(target);
     } catch (cause: unknown) {
-      const error = new ResolveError(
-        RESOLVE_ERROR_CODES.DNS_FAILURE,
-        `resolution of ${target.maddr ?? target.host} failed`,
-        target.maddr ?? target.host,
-        undefined,
-        { cause },
-      );
+      // Not expected (DNS errors are answers by now); kept from escaping all the same.
+      const error = new ResolveError(RESOLVE_ERROR_CODES.DNS_FAILURE, 'resolution failed unexpectedly', undefined, undefined, {
+        cause,
+      });
       return { ok: false, error };
     }
+  }
+
+  /**
+   * RFC 3263 §5 (server usage): where to send a response when the connection or
+   * address it was due on failed, from the top Via's sent-by and transport. "If it
+   * contains a numeric IP address, the server attempts to send the response to that
+   * address, using the transport protocol from the Via header, and the port from
+   * sent-by, if present, else the default for that transport protocol." With a name
+   * and a port, A/AAAA records; with a name alone, SRV records "using the service
+   * identifier "_sips" if the Via transport is "TLS", "_sip" otherwise". That is the
+   * §4 procedure for a URI with an explicit transport, which this runs.
+   */
+  resolveSentBy(sentBy: { readonly host: string; readonly port?: number; readonly transport: string }): Promise<ResolveResult> {
+    // RFC 3263 §5: "The transport protocol in the Via header can indicate "TLS",
+    // which refers to TLS over TCP."
+    return this.resolve({ scheme: 'sip', host: sentBy.host, port: sentBy.port, transport: sentBy.transport.toLowerCase() });
   }
 
   async #resolve(target: ResolveTarget): Promise<ResolveResult> {
@@ -149,19 +162,23 @@ export class SipResolver {
       }
     }
 
+    // The transport used when neither NAPTR nor SRV records choose one: the explicit
+    // one, else RFC 3263 §4.1 "UDP for a SIP URI, and TCP for a SIPS URI" (see
+    // defaultTransport). Without one, no branch below can produce a target.
+    const plain = explicit ?? defaultTransport(scheme, this.#enabled);
+    if (plain === undefined) return failure('UNSUPPORTED_TRANSPORT', `no enabled transport can carry ${scheme}:`, raw);
+
     if (host.kind === 'ip') {
       // RFC 3263 §4.1: "if no transport protocol is specified, but the TARGET is a
       // numeric IP address, the client SHOULD use UDP for a SIP URI, and TCP for a
-      // SIPS URI."
-      const transport = explicit ?? defaultTransport(scheme, this.#enabled);
-      if (transport === undefined) return failure('UNSUPPORTED_TRANSPORT', `no enabled transport for ${scheme}:`, raw);
+      // SIPS URI." (plain)
       // RFC 3263 §4.2: "If TARGET is a numeric IP address, the client uses that
       // address. If the URI also contains a port, it uses that port. If no port is
       // specified, it uses the default port for the particular transport protocol."
       const resolved: ResolvedTarget = {
-        transport,
+        transport: plain,
         address: host.address,
-        port: port ?? DEFAULT_PORTS[transport],
+        port: port ?? DEFAULT_PORTS[plain],
         family: host.family,
       };
       return { ok: true, value: [resolved] };
@@ -176,21 +193,17 @@ export class SipResolver {
       // RFC 3263 §4.1: "if no transport protocol is specified, and the TARGET is not
       // numeric, but an explicit port is provided, the client SHOULD use UDP for a SIP
       // URI, and TCP for a SIPS URI."
-      const transport = explicit ?? defaultTransport(scheme, this.#enabled);
-      if (transport === undefined) return failure('UNSUPPORTED_TRANSPORT', `no enabled transport for ${scheme}:`, name);
       // RFC 3263 §4.2: "If the TARGET was not a numeric IP address, but a port is
       // present in the URI, the client performs an A or AAAA record lookup of the
       // domain name."
-      return run.finish(await this.#addressTargets(run, name, transport, port, true));
+      return run.finish(await this.#addressTargets(run, name, plain, port, true));
     }
 
     if (override?.kind === 'addresses') {
       // A name with fixed addresses has no NAPTR or SRV records: RFC 3263 §4.1 "If no
       // SRV records are found, the client SHOULD use TCP for a SIPS URI, and UDP for a
       // SIP URI", and §4.2 the default port of that transport.
-      const transport = explicit ?? defaultTransport(scheme, this.#enabled);
-      if (transport === undefined) return failure('UNSUPPORTED_TRANSPORT', `no enabled transport for ${scheme}:`, name);
-      return run.finish(await this.#addressTargets(run, name, transport, DEFAULT_PORTS[transport], true));
+      return run.finish(await this.#addressTargets(run, name, plain, DEFAULT_PORTS[plain], true));
     }
 
     if (explicit !== undefined) {
@@ -199,12 +212,7 @@ export class SipResolver {
       // service identifier "_sips" for SIPS URIs. For a SIP URI, if the client wishes
       // to use TLS, it also uses the service identifier "_sips" for that specific
       // transport, otherwise, it uses "_sip"."
-      const srv = await this.#dns.srv(srvOwnerName(explicit, name));
-      run.note(srv);
-      if (srv.status === 'found') return run.finish(await this.#srvTargets(run, srv.records, explicit));
-      // RFC 3263 §4.2: "If no SRV records were found, the client performs an A or AAAA
-      // record lookup of the domain name", at "the default port for that transport".
-      return run.finish(await this.#addressTargets(run, name, explicit, DEFAULT_PORTS[explicit], true));
+      return this.#srvOrAddresses(run, [{ transport: explicit, srvName: srvOwnerName(explicit, name) }], explicit);
     }
 
     // RFC 3263 §4.1: "Otherwise, if no transport protocol or port is specified, and
@@ -225,56 +233,55 @@ export class SipResolver {
       naptr.status === 'found'
         ? selectNaptrRecords(naptr.records, scheme, this.#enabled).slice(0, MAX_NAPTR_CHOICES)
         : [];
-
-    if (choices.length > 0) {
+    const preferred = choices[0];
+    if (preferred !== undefined) {
       // RFC 3263 §4.2: "the client performs an SRV query on the record returned from
       // the NAPTR processing of Section 4.1". Every usable NAPTR record is followed, in
-      // order, so that the list fails over across the server's transports.
-      const sets = await Promise.all(choices.map((c) => this.#dns.srv(c.srvName)));
-      sets.forEach((s) => run.note(s));
-      if (sets.some((s) => s.status === 'found')) {
-        const lists = await Promise.all(
-          choices.map((c, i) => {
-            const set = sets[i];
-            return set?.status === 'found' ? this.#srvTargets(run, set.records, c.transport) : [];
-          }),
-        );
-        return run.finish(lists.flat());
-      }
-      // RFC 3263 §4.2: "If no SRV records were found, the client performs an A or AAAA
-      // record lookup of the domain name", with "the transport protocol determined
-      // previously": the most preferred NAPTR's.
-      const first = choices[0] as (typeof choices)[number];
-      return run.finish(await this.#addressTargets(run, name, first.transport, DEFAULT_PORTS[first.transport], true));
+      // order, so that the list fails over across the server's transports. Without
+      // SRV records, A/AAAA with "the transport protocol determined previously": the
+      // most preferred NAPTR's.
+      return this.#srvOrAddresses(run, choices, preferred.transport);
     }
 
     // RFC 3263 §4.1: "If no NAPTR records are found, the client constructs SRV queries
     // for those transport protocols it supports, and does a query for each. Queries
     // are done using the service identifier "_sip" for SIP URIs and "_sips" for SIPS
     // URIs. A particular transport is supported if the query is successful." A SIP URI
-    // may also use TLS ("_sips._tcp", §4.2); a SIPS URI only TLS or WSS.
-    const candidates = this.#transports.filter((t) => scheme === 'sip' || isSecure(t));
-    const sets = await Promise.all(candidates.map((t) => this.#dns.srv(srvOwnerName(t, name))));
-    sets.forEach((s) => run.note(s));
-    if (sets.some((s) => s.status === 'found')) {
-      // RFC 3263 §4.2: "If the NAPTR processing was not done because no NAPTR records
-      // were found, but an SRV query for a supported transport protocol was
-      // successful, those SRV records are selected." In the order of preference of
-      // this client's transports: "The client MAY use any transport protocol it
-      // desires which is supported by the server."
+    // may also use TLS ("_sips._tcp", §4.2); a SIPS URI only TLS or WSS. The results
+    // go in this client's order of preference: "The client MAY use any transport
+    // protocol it desires which is supported by the server." And "If no SRV records
+    // are found, the client SHOULD use TCP for a SIPS URI, and UDP for a SIP URI."
+    const services = this.#transports
+      .filter((t) => scheme === 'sip' || isSecure(t))
+      .map((transport) => ({ transport, srvName: srvOwnerName(transport, name) }));
+    return this.#srvOrAddresses(run, services, plain);
+  }
+
+  /**
+   * SRV queries for each (transport, SRV name), most preferred first; the targets of
+   * every set found, in that order. RFC 3263 §4.2: "If the NAPTR processing was not
+   * done because no NAPTR records were found, but an SRV query for a supported
+   * transport protocol was successful, those SRV records are selected." And "If no
+   * SRV records were found, the client performs an A or AAAA record lookup of the
+   * domain name", with `fallback` at "the default port for that transport".
+   */
+  async #srvOrAddresses(
+    run: Resolution,
+    services: readonly { readonly transport: TargetTransport; readonly srvName: string }[],
+    fallback: TargetTransport,
+  ): Promise<ResolveResult> {
+    const sets = await Promise.all(services.map((s) => this.#dns.srv(s.srvName)));
+    sets.forEach((set) => run.note(set));
+    if (sets.some((set) => set.status === 'found')) {
       const lists = await Promise.all(
-        candidates.map((t, i) => {
+        services.map((s, i) => {
           const set = sets[i];
-          return set?.status === 'found' ? this.#srvTargets(run, set.records, t) : [];
+          return set?.status === 'found' ? this.#srvTargets(run, set.records, s.transport) : [];
         }),
       );
       return run.finish(lists.flat());
     }
-    // RFC 3263 §4.1: "If no SRV records are found, the client SHOULD use TCP for a SIPS
-    // URI, and UDP for a SIP URI." §4.2: A or AAAA lookup, at the default port.
-    const transport = defaultTransport(scheme, this.#enabled);
-    if (transport === undefined) return failure('UNSUPPORTED_TRANSPORT', `no enabled transport for ${scheme}:`, name);
-    return run.finish(await this.#addressTargets(run, name, transport, DEFAULT_PORTS[transport], true));
+    return run.finish(await this.#addressTargets(run, run.target, fallback, DEFAULT_PORTS[fallback], true));
   }
 
   /** The targets of a `targets` override that fit the URI; an explicit port replaces theirs. */
