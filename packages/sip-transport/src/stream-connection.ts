@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { Connection } from './connection.js';
 import type { Flow } from './flow.js';
 import { StreamFramer } from './stream-framer.js';
-import type { TransportContext } from './transport.js';
+import { deliver, type TransportContext } from './transport.js';
 import { TransportError } from './transport-error.js';
 
 const PONG = Buffer.from('\r\n', 'latin1');
@@ -30,7 +30,10 @@ export class StreamConnection implements Connection {
     const protocol = flow.protocol;
     this.framer = new StreamFramer(
       {
-        onMessage: (message) => ctx.sink.onData(message, flow),
+        onMessage: (message) => {
+          // A message framed after the connection was closed (e.g. by the sink itself) is not delivered.
+          if (!this.closed) deliver(ctx, message, flow);
+        },
         onPing: () => {
           ctx.metrics.increment('keepAlivePingsReceived', protocol);
           // RFC 5626 §5.4: "it MUST immediately respond with a single CRLF over the same connection."

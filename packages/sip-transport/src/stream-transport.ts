@@ -7,7 +7,7 @@ import type { Flow } from './flow.js';
 import { newConnectionFlowId, remoteKey } from './flow.js';
 import { StreamConnection } from './stream-connection.js';
 import type { TlsClientOptions, TlsServerOptions } from './tls-options.js';
-import type { SendTarget, Transport, TransportContext } from './transport.js';
+import { deliverClosed, type SendTarget, type Transport, type TransportContext } from './transport.js';
 import { TransportError } from './transport-error.js';
 
 export interface StreamTransportOptions {
@@ -68,6 +68,7 @@ export class StreamTransport implements Transport {
     }
     // Bound the sockets the server holds, handshaking ones included.
     server.maxConnections = this.ctx.table.maxConnections;
+    server.on('drop', () => this.ctx.metrics.increment('connectionsRefused', this.protocol));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.bound.port, normalizeAddress(this.bound.address), () => {
@@ -109,7 +110,7 @@ export class StreamTransport implements Transport {
       this.own.delete(c);
       this.ctx.table.remove(c);
       this.ctx.metrics.increment('connectionsClosed', this.protocol);
-      this.ctx.sink.onFlowClosed(c.flow);
+      deliverClosed(this.ctx, c.flow);
     });
     this.own.add(connection);
     this.ctx.table.add(connection);

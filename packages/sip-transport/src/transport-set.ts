@@ -70,6 +70,8 @@ export class TransportSet {
   private readonly entries: Entry[];
   private readonly ctx: TransportContext;
   private started = false;
+  /** Listener facts computed once after binding (the sent-by default may look at the interfaces). */
+  private infos: ListenerInfo[] | undefined;
 
   constructor(config: TransportSetConfig, sink: RawMessageSink) {
     const clock = config.clock ?? systemClock;
@@ -126,6 +128,7 @@ export class TransportSet {
     try {
       for (const e of this.entries) await e.transport.listen();
       this.started = true;
+      this.infos = this.computeListeners();
     } catch (err) {
       await this.stop();
       throw err;
@@ -135,12 +138,17 @@ export class TransportSet {
   /** Closes every listener and connection. */
   async stop(): Promise<void> {
     this.started = false;
+    this.infos = undefined;
     await Promise.all(this.entries.map((e) => e.transport.close()));
     this.table.closeAll();
   }
 
   /** The listeners with their bound endpoints (after `start`) and advertised sent-by. */
-  listeners(): ListenerInfo[] {
+  listeners(): readonly ListenerInfo[] {
+    return this.infos ?? this.computeListeners();
+  }
+
+  private computeListeners(): ListenerInfo[] {
     return this.entries.map((e) => ({
       protocol: e.transport.protocol,
       local: e.transport.local,
@@ -166,13 +174,12 @@ export class TransportSet {
    * configured otherwise.
    */
   sentByFor(protocol: TransportProtocol, flow: Flow): { host: string; port: number } {
-    const e = this.entries[this.indexFor(protocol, flow.remote.address)];
-    if (e === undefined) return { host: flow.local.address, port: flow.local.port };
-    const clientOnly = e.config.clientOnly === true;
-    return {
-      host: e.config.sentByHost ?? (clientOnly ? flow.local.address : defaultSentByHost(e.transport.local.address, e.transport.family)),
-      port: e.config.sentByPort ?? (clientOnly ? flow.local.port : e.transport.local.port),
-    };
+    const i = this.indexFor(protocol, flow.remote.address);
+    const e = this.entries[i];
+    const info = this.listeners()[i];
+    if (e === undefined || info === undefined) return { host: flow.local.address, port: flow.local.port };
+    if (!info.clientOnly) return info.sentBy;
+    return { host: e.config.sentByHost ?? flow.local.address, port: e.config.sentByPort ?? flow.local.port };
   }
 
   /**

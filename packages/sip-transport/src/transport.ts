@@ -53,3 +53,24 @@ export interface Transport {
   /** Stops listening and closes this transport's connections. */
   close(): Promise<void>;
 }
+
+/**
+ * Hands received bytes to the sink. An exception from the sink is counted
+ * (`userErrors`) and swallowed: it must not escape into a socket event handler.
+ */
+export function deliver(ctx: TransportContext, data: Buffer, flow: Flow): void {
+  try {
+    ctx.sink.onData(data, flow);
+  } catch {
+    ctx.metrics.increment('userErrors', flow.protocol);
+  }
+}
+
+/** Tells the sink a flow closed, with the same protection as {@link deliver}. */
+export function deliverClosed(ctx: TransportContext, flow: Flow): void {
+  try {
+    ctx.sink.onFlowClosed(flow);
+  } catch {
+    ctx.metrics.increment('userErrors', flow.protocol);
+  }
+}

@@ -5,7 +5,7 @@ import type { Endpoint } from './endpoint.js';
 import { normalizeAddress } from './endpoint.js';
 import type { Flow } from './flow.js';
 import { udpFlowId } from './flow.js';
-import type { SendTarget, Transport, TransportContext } from './transport.js';
+import { deliver, type SendTarget, type Transport, type TransportContext } from './transport.js';
 import { TransportError } from './transport-error.js';
 
 /** Largest UDP payload over IPv4 (65,535 minus IP and UDP headers; RFC 3261 §18.1.1). */
@@ -65,7 +65,7 @@ export class UdpTransport implements Transport {
       this.ctx.metrics.increment('keepAlivePingsReceived', 'UDP');
       return;
     }
-    this.ctx.sink.onData(msg, this.flowTo({ address: normalizeAddress(address), port }));
+    deliver(this.ctx, msg, this.flowTo({ address: normalizeAddress(address), port }));
   }
 
   /** The flow from this socket to a remote address/port. */

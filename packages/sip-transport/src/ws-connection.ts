@@ -4,7 +4,7 @@ import { WebSocket, type RawData } from 'ws';
 
 import type { Connection } from './connection.js';
 import type { Flow } from './flow.js';
-import type { TransportContext } from './transport.js';
+import { deliver, type TransportContext } from './transport.js';
 import { TransportError } from './transport-error.js';
 
 const PONG = Buffer.from('\r\n', 'latin1');
@@ -44,7 +44,7 @@ export class WsConnection implements Connection {
       this.ctx.metrics.increment('keepAlivePongsReceived', protocol);
       return;
     }
-    this.ctx.sink.onData(data, this.flow);
+    deliver(this.ctx, data, this.flow);
   }
 
   get isOpen(): boolean {

@@ -11,7 +11,7 @@ import type { Flow } from './flow.js';
 import { newConnectionFlowId, remoteKey } from './flow.js';
 import { isUnspecified } from './stream-transport.js';
 import type { TlsClientOptions, TlsServerOptions } from './tls-options.js';
-import type { SendTarget, Transport, TransportContext } from './transport.js';
+import { deliverClosed, type SendTarget, type Transport, type TransportContext } from './transport.js';
 import { TransportError } from './transport-error.js';
 import { WsConnection } from './ws-connection.js';
 
@@ -91,6 +91,7 @@ export class WsTransport implements Transport {
     }
     server.on('clientError', (_err: Error, socket: Duplex) => socket.destroy());
     server.maxConnections = this.ctx.table.maxConnections;
+    server.on('drop', () => this.ctx.metrics.increment('connectionsRefused', this.protocol));
     server.headersTimeout = this.ctx.connectTimeoutMs;
     server.requestTimeout = this.ctx.connectTimeoutMs;
     return new Promise((resolve, reject) => {
@@ -145,7 +146,7 @@ export class WsTransport implements Transport {
       this.own.delete(c);
       this.ctx.table.remove(c);
       this.ctx.metrics.increment('connectionsClosed', this.protocol);
-      this.ctx.sink.onFlowClosed(c.flow);
+      deliverClosed(this.ctx, c.flow);
     });
     this.own.add(connection);
     this.ctx.table.add(connection);

@@ -1,4 +1,4 @@
-// Public surface of the RFC 3263 resolver (client side, §4).
+// Public surface of the RFC 3263 resolver: client side (§4) and sent-by of responses (§5).
 export { SipResolver, type SipResolverOptions, type ResolverCacheOptions } from './sip-resolver.js';
 export {
   TARGET_TRANSPORTS,
