@@ -69,15 +69,29 @@ export function createResponse(req: SipRequest | PartialRequest, status: number,
 }
 
 /**
- * The response to a request that failed to parse, or undefined when it
- * cannot be answered (a response, an ACK, or no Via to send it along;
- * RFC 3261 §17.2.1 forbids answering an ACK).
+ * The response to a request that failed to parse, or undefined when it must
+ * not or cannot be answered: a response, an ACK (RFC 3261 §17.2.1), or a
+ * request with no Via to match the answer by. Via is copied as received (the
+ * client matches on it); From, To, Call-ID and CSeq are copied only when they
+ * parse, so that the answer itself is well-formed where the request was not.
  */
 export function createErrorResponse(error: SipParseError): SipResponse | undefined {
   const partial = error.partial;
-  if (partial === undefined || partial.method === 'ACK') return undefined;
-  // The response travels back along the top Via (RFC 3261 §18.2.2): without a readable one it cannot.
-  const via = partial.headers.typed(H.via);
-  if (!via.ok || via.value === undefined) return undefined;
-  return createResponse(partial, error.status, { reason: error.reason });
+  if (partial === undefined || partial.method === 'ACK' || !partial.headers.has('via')) return undefined;
+  const src = partial.headers;
+  const fields: HeaderField[] = [];
+  for (const f of src) {
+    if (f.name === 'via') fields.push(f);
+  }
+  for (const spec of [H.from, H.to, H.callId, H.cseq]) {
+    const r = src.typed<unknown>(spec);
+    if (!r.ok || r.value === undefined) continue;
+    for (const f of src) if (f.name === spec.name) fields.push(f);
+  }
+  const headers = new SipHeaders(fields);
+  const to = headers.typed(H.to);
+  if (to.ok && to.value !== undefined && to.value.tag === undefined) {
+    headers.set('to', `${headers.get('to') ?? ''};tag=${newTag()}`);
+  }
+  return new SipResponse(error.status, error.reason, headers);
 }

@@ -91,17 +91,17 @@ export class InviteClientTransaction extends Transaction<InviteClientState> {
     const t = this.timerValues;
     switch (to) {
       case 'Calling':
-        // RFC 3261 §17.1.1.2: "The client transaction MUST pass the request to the transport layer for transmission".
-        this.send(this.request);
-        if (this.terminated) return;
         // RFC 3261 §17.1.1.2: "If an unreliable transport is being used, the client transaction MUST start timer A with a
         // value of T1. If a reliable transport is being used, the client transaction SHOULD NOT start timer A".
+        // (Timers first: a transport that answers synchronously then finds the state complete.)
         if (t.A !== null) {
           this.intervalA = t.A;
           this.timers.start('A', this.intervalA, () => this.timerA());
         }
         // RFC 3261 §17.1.1.2: "For any transport, the client transaction MUST start timer B with a value of 64*T1".
         this.timers.start('B', t.B, () => this.timerB());
+        // RFC 3261 §17.1.1.2: "The client transaction MUST pass the request to the transport layer for transmission".
+        this.send(this.request);
         return;
       case 'Proceeding':
         // RFC 3261 §17.1.1.2: "In the "Proceeding" state, the client transaction SHOULD NOT retransmit the request any
@@ -112,12 +112,12 @@ export class InviteClientTransaction extends Transaction<InviteClientState> {
       case 'Completed':
         this.timers.stop('A');
         this.timers.stop('B');
-        // RFC 3261 §17.1.1.2: "then pass the ACK to the transport layer for transmission. The ACK MUST be sent to the same
-        // address, port, and transport to which the original request was sent" (the channel is bound to it).
-        if (this.ack !== undefined) this.send(this.ack);
         // RFC 6026 §8.4: "The client transaction MUST start Timer D when it enters the "Completed" state for any reason,
         // with a value of at least 32 seconds for unreliable transports, and a value of zero seconds for reliable".
         this.timers.start('D', t.D, () => this.timerD());
+        // RFC 3261 §17.1.1.2: "then pass the ACK to the transport layer for transmission. The ACK MUST be sent to the same
+        // address, port, and transport to which the original request was sent" (the channel is bound to it).
+        if (this.ack !== undefined) this.send(this.ack);
         return;
       case 'Accepted':
         this.timers.stop('A');
@@ -135,9 +135,9 @@ export class InviteClientTransaction extends Transaction<InviteClientState> {
     if (this.state !== 'Calling') return;
     // RFC 3261 §17.1.1.2: "When timer A fires, the client transaction MUST retransmit the request by passing it to the
     // transport layer, and MUST reset the timer with a value of 2*T1" ... "intervals that double after each transmission".
-    this.send(this.request);
     this.intervalA = nextInviteRetransmitInterval(this.intervalA);
     this.timers.start('A', this.intervalA, () => this.timerA());
+    this.send(this.request);
   }
 
   private timerB(): void {

@@ -139,16 +139,17 @@ export class InviteServerTransaction extends Transaction<InviteServerState> {
           // RFC 6026 §8.5: "the server transaction MUST pass this response to the transport layer for transmission. It is
           // not retransmitted by the server transaction ... The server transaction MUST then transition to the "Accepted"
           // state."
+          // (The state changes first, so that an ACK arriving while the response is being sent finds "Accepted".)
           this.final = response;
-          this.send(response);
           this.enter('Accepted');
+          this.send(response);
         } else {
           // RFC 3261 §17.2.1: "if the TU passes a response with status code from 300 to 699 to the server transaction, the
           // response MUST be passed to the transport layer for transmission, and the state machine MUST enter the
           // "Completed" state."
           this.final = response;
-          this.send(response);
           this.enter('Completed');
+          this.send(response);
         }
         return true;
       case 'Accepted':
@@ -220,9 +221,9 @@ export class InviteServerTransaction extends Transaction<InviteServerState> {
     // RFC 3261 §17.2.1: "If timer G fires, the response is passed to the transport layer once more for retransmission,
     // and timer G is set to fire in MIN(2*T1, T2) seconds. From then on, when timer G fires, the response is passed to the
     // transport again for transmission, and timer G is reset with a value that doubles, unless that value exceeds T2".
-    this.send(this.final);
     this.intervalG = nextCappedRetransmitInterval(this.intervalG, this.timerValues.T2);
     this.timers.start('G', this.intervalG, () => this.timerG());
+    this.send(this.final);
   }
 
   private timerH(): void {

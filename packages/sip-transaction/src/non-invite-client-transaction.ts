@@ -69,11 +69,11 @@ export class NonInviteClientTransaction extends Transaction<NonInviteClientState
         // passed to the transport layer for transmission. If an unreliable transport is in use, the client transaction
         // MUST set timer E to fire in T1 seconds."
         this.timers.start('F', t.F, () => this.timerF());
-        this.send(this.request);
         if (t.E !== null) {
           this.intervalE = t.E;
           this.timers.start('E', this.intervalE, () => this.timerE());
         }
+        this.send(this.request);
         return;
       case 'Proceeding':
         // Timer E keeps running; from now on it is reset to T2 (see timerE).
@@ -94,17 +94,16 @@ export class NonInviteClientTransaction extends Transaction<NonInviteClientState
     if (this.state === 'Trying') {
       // RFC 3261 §17.1.2.2: "If timer E fires while still in this state, the timer is reset, but this time with a value
       // of MIN(2*T1, T2)" ... "retransmissions occur with an exponentially increasing interval that caps at T2".
-      this.send(this.request);
       this.intervalE = nextCappedRetransmitInterval(this.intervalE, this.timerValues.T2);
     } else if (this.state === 'Proceeding') {
       // RFC 3261 §17.1.2.2: "If Timer E fires while in the "Proceeding" state, the request MUST be passed to the
       // transport layer for retransmission, and Timer E MUST be reset with a value of T2 seconds."
-      this.send(this.request);
       this.intervalE = this.timerValues.T2;
     } else {
       return;
     }
     this.timers.start('E', this.intervalE, () => this.timerE());
+    this.send(this.request);
   }
 
   private timerF(): void {

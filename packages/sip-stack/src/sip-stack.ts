@@ -1,0 +1,232 @@
+import { createResponse, validateMessage, type SipRequest, type SipResponse } from '@simple/sip-message';
+import {
+  TransactionLayer,
+  type ClientTransaction,
+  type ClientTransactionUser,
+  type Clock,
+  type ServerTransaction,
+  type TimerConfig,
+  type TransactionTransport,
+  type TransactionUser,
+  type AckContext,
+  type RequestContext,
+} from '@simple/sip-transaction';
+import {
+  TransportLayer,
+  type Flow,
+  type ListenerConfig,
+  type ListenerInfo,
+  type TransportLayerConfig,
+  type TransportUser,
+} from '@simple/sip-transport';
+import { IncomingRequest } from './incoming-request.js';
+import { newStackStats, type SipStackStats } from './stack-stats.js';
+import { targetIsReliable, type StackTarget } from './stack-target.js';
+import { checkUasRequest, type UasPolicy } from './uas-request-checks.js';
+
+/** The transaction user of a stack: a UA core, a registrar, an edge proxy. */
+export interface RequestHandler {
+  /** A new request that passed the §8.2 checks; called once per server transaction. */
+  onRequest(incoming: IncomingRequest): void;
+  /** An ACK for a 2xx (RFC 3261 §13.3.1.4; RFC 6026 §8.7). */
+  onAck?(ack: SipRequest, flow: Flow): void;
+  /** A CANCEL matched this INVITE; the stack has answered the CANCEL 200 and the INVITE 487 (§9.2). */
+  onCancel?(invite: IncomingRequest): void;
+  /** A connection flow closed (RFC 5626): what was registered on it is unreachable. */
+  onFlowClosed?(flow: Flow): void;
+}
+
+export interface SipStackConfig {
+  readonly listeners: readonly ListenerConfig[];
+  readonly uas: UasPolicy;
+  /**
+   * Check every known header before the TU sees a request, answering 400 with
+   * the defect (default true). The parser checks the transaction headers anyway.
+   */
+  readonly strictValidation?: boolean;
+  readonly timers?: Partial<TimerConfig>;
+  /** Transport options beyond the listeners (path MTU, limits, TLS client options...). */
+  readonly transport?: Omit<TransportLayerConfig, 'listeners'>;
+  readonly clock?: Clock;
+  readonly maxServerTransactions?: number;
+  readonly maxClientTransactions?: number;
+  /** Retry-After seconds on the 503 sent when the transaction table is full. */
+  readonly overloadRetryAfter?: number;
+}
+
+export interface SendOptions {
+  /** Told of each provisional response. */
+  readonly onProvisional?: (response: SipResponse) => void;
+}
+
+/**
+ * A SIP stack: transport layer (RFC 3261 §18), transaction layer (§17,
+ * RFC 6026) and the UAS checks of §8.2, wired to one {@link RequestHandler}.
+ */
+export class SipStack {
+  readonly stats: SipStackStats = newStackStats();
+  readonly transport: TransportLayer;
+  private readonly transactions: TransactionLayer<StackTarget>;
+  private readonly strict: boolean;
+
+  constructor(
+    private readonly config: SipStackConfig,
+    private readonly handler: RequestHandler,
+  ) {
+    this.strict = config.strictValidation ?? true;
+    const transportUser: TransportUser = {
+      onRequest: (req, flow) => this.receiveRequest(req, flow),
+      onResponse: (res) => {
+        this.transactions.receiveResponse(res);
+      },
+      onFlowClosed: (flow) => this.handler.onFlowClosed?.(flow),
+    };
+    this.transport = new TransportLayer({ ...config.transport, listeners: config.listeners, clock: config.clock ?? config.transport?.clock }, transportUser);
+    const lower: TransactionTransport<StackTarget> = {
+      isReliable: targetIsReliable,
+      send: async (message, target) => {
+        if (message.kind === 'response') await this.transport.sendResponse(message, 'flow' in target ? target.flow : undefined);
+        else await this.transport.sendRequest(message, target);
+      },
+    };
+    this.transactions = new TransactionLayer<StackTarget>({
+      transport: lower,
+      user: this.transactionUser(),
+      clock: config.clock,
+      timers: config.timers,
+      maxServerTransactions: config.maxServerTransactions,
+      maxClientTransactions: config.maxClientTransactions,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.transport.start();
+  }
+
+  /** Stops listening and drops every transaction (their timers stop). */
+  async stop(): Promise<void> {
+    this.transactions.close();
+    await this.transport.stop();
+  }
+
+  listeners(): readonly ListenerInfo[] {
+    return this.transport.transports.listeners();
+  }
+
+  /**
+   * Sends a request in a client transaction and resolves with its final
+   * response. A timeout resolves as a local 408 and a transport failure as a
+   * local 503 (RFC 3261 §8.1.3.1). Rejects only when the request cannot start
+   * a transaction (malformed, or the table is full).
+   */
+  sendRequest(request: SipRequest, destination: StackTarget, options: SendOptions = {}): Promise<SipResponse> {
+    return new Promise<SipResponse>((resolve, reject) => {
+      let done = false;
+      const finish = (res: SipResponse): void => {
+        if (!done) {
+          done = true;
+          resolve(res);
+        }
+      };
+      const user: ClientTransactionUser = {
+        receiveResponse: (res: SipResponse, _txn: ClientTransaction) => {
+          if (res.status < 200) options.onProvisional?.(res);
+          else finish(res);
+        },
+        onTimeout: () => finish(createResponse(request, 408)),
+        onTransportError: (err) => finish(createResponse(request, 503, { reason: `Service Unavailable (${err.message})` })),
+      };
+      try {
+        this.transactions.sendRequest(request, destination, user);
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  }
+
+  private receiveRequest(req: SipRequest, flow: Flow): void {
+    const outcome = this.transactions.receiveRequest(req, { flow });
+    switch (outcome.kind) {
+      case 'retransmission':
+        this.stats.retransmissionsAbsorbed++;
+        return;
+      case 'refused':
+        // Overload is answered, not absorbed: 503 with Retry-After, statelessly (RFC 3261 §21.5.4).
+        this.stats.requestsRejected++;
+        if (req.method !== 'ACK') {
+          void this.transport
+            .sendResponse(createResponse(req, 503, { headers: [['Retry-After', String(this.config.overloadRetryAfter ?? 5)]] }), flow)
+            .catch(() => undefined);
+        }
+        return;
+      case 'invalid':
+        this.stats.requestsRejected++;
+        if (req.method !== 'ACK') {
+          void this.transport.sendResponse(createResponse(req, 400, { reason: outcome.error.reason }), flow).catch(() => undefined);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private transactionUser(): TransactionUser<StackTarget> {
+    return {
+      onRequest: (txn: ServerTransaction, req: SipRequest, ctx: RequestContext<StackTarget>) => this.onNewRequest(txn, req, ctx),
+      onAck: (ack: SipRequest, ctx: AckContext<StackTarget>) => {
+        this.stats.acksToUser++;
+        if ('flow' in ctx.source) this.handler.onAck?.(ack, ctx.source.flow);
+      },
+      onTimeout: () => {
+        this.stats.serverTransactionFailures++;
+      },
+      onTransportError: () => {
+        this.stats.serverTransactionFailures++;
+      },
+      onStrayResponse: () => {
+        this.stats.strayResponses++;
+      },
+    };
+  }
+
+  private onNewRequest(txn: ServerTransaction, req: SipRequest, ctx: RequestContext<StackTarget>): void {
+    this.stats.requestsReceived++;
+    const flow = 'flow' in ctx.source ? ctx.source.flow : undefined;
+    if (flow === undefined) return;
+    const incoming = new IncomingRequest(req, txn, flow);
+    const reject = (status: number, reason?: string, headers: ReadonlyArray<readonly [string, string]> = []): void => {
+      this.stats.requestsRejected++;
+      incoming.respond(status, { reason, headers });
+    };
+
+    if (req.method === 'CANCEL') {
+      // RFC 3261 §9.2: "If the UAS did not find a matching transaction for the
+      // CANCEL ... it SHOULD respond to the CANCEL with a 481".
+      const invite = ctx.cancels;
+      if (invite === undefined || invite.method !== 'INVITE') return reject(481);
+      incoming.respond(200);
+      // "the UAS core ... SHOULD respond to the INVITE with a 487 (Request Terminated)."
+      if (invite.finalResponse === undefined) {
+        const inviteIncoming = new IncomingRequest(invite.request, invite, flow);
+        inviteIncoming.respond(487);
+        this.handler.onCancel?.(inviteIncoming);
+      }
+      return;
+    }
+
+    if (this.strict) {
+      const bad = validateMessage(req);
+      if (bad !== undefined) return reject(bad.status, bad.reason);
+    }
+    const rejection = checkUasRequest(req, this.config.uas);
+    if (rejection !== undefined) return reject(rejection.status, rejection.reason, rejection.headers);
+
+    this.stats.requestsToUser++;
+    try {
+      this.handler.onRequest(incoming);
+    } catch (err) {
+      // A TU bug must not leave the client waiting, nor take the process down.
+      if (!incoming.answered) incoming.respond(500, { reason: `Server Internal Error (${err instanceof Error ? err.name : 'error'})` });
+    }
+  }
+}

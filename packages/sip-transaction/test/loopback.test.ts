@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseMessage, serializeMessage, type SipRequest, type SipResponse } from '@simple/sip-message';
+import { FakeClock, TransactionLayer, type TransactionTransport } from '../src/index.js';
+import { RecordingClientUser, RecordingTU, request, responseTo } from './helpers.js';
+
+/** Which side a message goes to; messages are serialized and parsed, and the first `drop` INVITEs are lost. */
+type Side = 'uac' | 'uas';
+
+class LossyWire implements TransactionTransport<Side> {
+  readonly log: string[] = [];
+  layers: Partial<Record<Side, TransactionLayer<Side>>> = {};
+  constructor(private dropInvites: number) {}
+  isReliable(): boolean {
+    return false;
+  }
+  send(message: SipRequest | SipResponse, target: Side): void {
+    const line = message.kind === 'request' ? message.method : `${message.status}`;
+    if (message.kind === 'request' && message.method === 'INVITE' && this.dropInvites > 0) {
+      this.dropInvites--;
+      this.log.push(`${line} lost`);
+      return;
+    }
+    this.log.push(`${line} -> ${target}`);
+    const parsed = parseMessage(serializeMessage(message), { datagram: true });
+    assert.ok(parsed.ok);
+    // A response goes back to the side that sent the request.
+    this.layers[target]?.receive(parsed.value, target === 'uas' ? 'uac' : 'uas');
+  }
+}
+
+test('loopback - lost INVITEs are retransmitted, a 486 is ACKed by the client and absorbed by the server', () => {
+  const clock = new FakeClock();
+  const wire = new LossyWire(2);
+  const uasTu = new RecordingTU();
+  const uac = new TransactionLayer<Side>({ transport: wire, user: new RecordingTU(), clock });
+  const uas = new TransactionLayer<Side>({ transport: wire, user: uasTu, clock });
+  wire.layers = { uac, uas };
+  const caller = new RecordingClientUser();
+  const txn = uac.sendRequest(request(), 'uas', caller);
+
+  clock.advance(1500); // Timer A: 500 ms, then 1 s; the third copy gets through
+  assert.equal(uasTu.requests.length, 1);
+  const incoming = uasTu.requests[0];
+  assert.ok(incoming !== undefined);
+  clock.advance(200); // the server's 100 Trying
+  assert.equal(txn.state, 'Proceeding');
+  incoming.transaction.respond(responseTo(incoming.request, 486, { toTag: 'uas' }));
+  assert.equal(txn.state, 'Completed');
+  assert.equal(incoming.transaction.state, 'Confirmed');
+  assert.deepEqual(caller.statuses(), [100, 486]);
+  assert.deepEqual(wire.log, ['INVITE lost', 'INVITE lost', 'INVITE -> uas', '100 -> uac', '486 -> uac', 'ACK -> uas']);
+  assert.equal(uasTu.acks.length, 0);
+  clock.advance(32_000);
+  assert.equal(uac.clientTransactionCount, 0);
+  assert.equal(uas.serverTransactionCount, 0);
+  assert.equal(clock.pending, 0);
+});
