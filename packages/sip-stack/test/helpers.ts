@@ -70,11 +70,17 @@ export function sendUdp(port: number, bytes: Buffer, waitMs = 500): Promise<SipR
 export class Recorder {
   readonly requests: SipRequest[] = [];
   readonly seen = new Map<string, number>();
+  /** Counts a request by Call-ID, CSeq and method: how often the TU saw this one request. */
   record(req: SipRequest): number {
     this.requests.push(req);
-    const n = (this.seen.get(req.callId) ?? 0) + 1;
-    this.seen.set(req.callId, n);
+    const key = Recorder.key(req);
+    const n = (this.seen.get(key) ?? 0) + 1;
+    this.seen.set(key, n);
     return n;
+  }
+
+  static key(req: SipRequest): string {
+    return `${req.callId} ${req.cseq.seq} ${req.method}`;
   }
 }
 

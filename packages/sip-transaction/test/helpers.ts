@@ -131,19 +131,19 @@ export class RecordingClientUser implements ClientTransactionUser {
 }
 
 /** A server-side TU that records what it is told; `answer` responds from inside onRequest. */
-export class RecordingTU implements TransactionUser<FakeTarget> {
-  readonly requests: Array<{ transaction: ServerTransaction; request: SipRequest; context: RequestContext<FakeTarget> }> = [];
-  readonly acks: Array<{ ack: SipRequest; context: AckContext<FakeTarget> }> = [];
+export class RecordingTU<Target = FakeTarget> implements TransactionUser<Target> {
+  readonly requests: Array<{ transaction: ServerTransaction; request: SipRequest; context: RequestContext<Target> }> = [];
+  readonly acks: Array<{ ack: SipRequest; context: AckContext<Target> }> = [];
   readonly strays: SipResponse[] = [];
   readonly timeouts: InviteServerTransaction[] = [];
   readonly errors: Array<{ error: TransactionTransportError; transaction: ServerTransaction }> = [];
   answer: ((transaction: ServerTransaction, request: SipRequest) => void) | undefined;
 
-  onRequest(transaction: ServerTransaction, request: SipRequest, context: RequestContext<FakeTarget>): void {
+  onRequest(transaction: ServerTransaction, request: SipRequest, context: RequestContext<Target>): void {
     this.requests.push({ transaction, request, context });
     this.answer?.(transaction, request);
   }
-  onAck(ack: SipRequest, context: AckContext<FakeTarget>): void {
+  onAck(ack: SipRequest, context: AckContext<Target>): void {
     this.acks.push({ ack, context });
   }
   onStrayResponse(response: SipResponse): void {

@@ -32,8 +32,8 @@ class LossyWire implements TransactionTransport<Side> {
 test('loopback - lost INVITEs are retransmitted, a 486 is ACKed by the client and absorbed by the server', () => {
   const clock = new FakeClock();
   const wire = new LossyWire(2);
-  const uasTu = new RecordingTU();
-  const uac = new TransactionLayer<Side>({ transport: wire, user: new RecordingTU(), clock });
+  const uasTu = new RecordingTU<Side>();
+  const uac = new TransactionLayer<Side>({ transport: wire, user: new RecordingTU<Side>(), clock });
   const uas = new TransactionLayer<Side>({ transport: wire, user: uasTu, clock });
   wire.layers = { uac, uas };
   const caller = new RecordingClientUser();
@@ -54,5 +54,32 @@ test('loopback - lost INVITEs are retransmitted, a 486 is ACKed by the client an
   clock.advance(32_000);
   assert.equal(uac.clientTransactionCount, 0);
   assert.equal(uas.serverTransactionCount, 0);
+  assert.equal(clock.pending, 0);
+});
+
+test('loopback - a 2xx puts both sides in Accepted; the ACK for it (new branch) reaches the UAS core as a stray ACK', () => {
+  const clock = new FakeClock();
+  const wire = new LossyWire(0);
+  const uasTu = new RecordingTU<Side>();
+  const uac = new TransactionLayer<Side>({ transport: wire, user: new RecordingTU<Side>(), clock });
+  const uas = new TransactionLayer<Side>({ transport: wire, user: uasTu, clock });
+  wire.layers = { uac, uas };
+  uasTu.answer = (t, r) => void t.respond(responseTo(r, 200, { toTag: 'uas' }));
+  const caller = new RecordingClientUser();
+  const txn = uac.sendRequest(request(), 'uas', caller);
+  assert.equal(txn.state, 'Accepted');
+  assert.equal(uasTu.requests[0]?.transaction.state, 'Accepted');
+  // The UAS core retransmits its 2xx (RFC 3261 §13.3.1.4): the UAC's transaction passes each one up.
+  const incoming = uasTu.requests[0];
+  assert.ok(incoming !== undefined);
+  incoming.transaction.respond(responseTo(incoming.request, 200, { toTag: 'uas' }));
+  assert.deepEqual(caller.statuses(), [200, 200]);
+  // The UAC core sends the ACK for the 2xx itself, in a transaction of its own (RFC 3261 §13.2.2.4).
+  wire.send(request({ method: 'ACK', toTag: 'uas', branch: 'z9hG4bK-ack-for-2xx' }), 'uas');
+  assert.equal(uasTu.acks.length, 1);
+  assert.equal(uasTu.acks[0]?.context.transaction, undefined);
+  assert.deepEqual(wire.log, ['INVITE -> uas', '200 -> uac', '200 -> uac', 'ACK -> uas']);
+  clock.advance(32_000);
+  assert.equal(uac.clientTransactionCount + uas.serverTransactionCount, 0);
   assert.equal(clock.pending, 0);
 });
