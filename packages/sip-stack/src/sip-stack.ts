@@ -1,4 +1,4 @@
-import { createResponse, validateMessage, type SipRequest, type SipResponse } from '@simple/sip-message';
+import { createResponse, SipRequest, validateMessage, type SipResponse, type SipUri } from '@simple/sip-message';
 import {
   TransactionLayer,
   type ClientTransaction,
@@ -12,8 +12,13 @@ import {
   type RequestContext,
 } from '@simple/sip-transaction';
 import {
+  SipResolver,
+  TransportError,
   TransportLayer,
+  toTransportProtocol,
   type Flow,
+  type RequestTarget,
+  type SipResolverOptions,
   type ListenerConfig,
   type ListenerInfo,
   type TransportLayerConfig,
@@ -52,6 +57,8 @@ export interface SipStackConfig {
   readonly maxClientTransactions?: number;
   /** Retry-After seconds on the 503 sent when the transaction table is full. */
   readonly overloadRetryAfter?: number;
+  /** RFC 3263 resolution of request targets and Via sent-by hosts (DNS servers, static overrides). */
+  readonly resolver?: SipResolverOptions;
 }
 
 export interface SendOptions {
@@ -66,8 +73,11 @@ export interface SendOptions {
 export class SipStack {
   readonly stats: SipStackStats = newStackStats();
   readonly transport: TransportLayer;
+  readonly resolver: SipResolver;
   private readonly transactions: TransactionLayer<StackTarget>;
   private readonly strict: boolean;
+  /** The 408s and 503s this stack made up for a timeout or a transport failure (RFC 3261 §8.1.3.1). */
+  private readonly localFailures = new WeakSet<SipResponse>();
 
   constructor(
     private readonly config: SipStackConfig,
@@ -81,7 +91,22 @@ export class SipStack {
       },
       onFlowClosed: (flow) => this.handler.onFlowClosed?.(flow),
     };
-    this.transport = new TransportLayer({ ...config.transport, listeners: config.listeners, clock: config.clock ?? config.transport?.clock }, transportUser);
+    this.resolver = new SipResolver({ clock: config.clock, ...config.resolver });
+    this.transport = new TransportLayer(
+      {
+        // RFC 3261 §18.2.2: a response to a Via naming a host goes where RFC 3263 §5 says.
+        resolveSentBy: async (host, port, protocol) => {
+          const r = await this.resolver.resolveSentBy({ host, port, transport: protocol });
+          const first = r.ok ? r.value[0] : undefined;
+          if (first === undefined) throw new TransportError('no-destination', `cannot resolve sent-by ${host}`);
+          return { address: first.address, port: first.port };
+        },
+        ...config.transport,
+        listeners: config.listeners,
+        clock: config.clock ?? config.transport?.clock,
+      },
+      transportUser,
+    );
     const lower: TransactionTransport<StackTarget> = {
       isReliable: targetIsReliable,
       send: async (message, target) => {
@@ -133,8 +158,8 @@ export class SipStack {
           if (res.status < 200) options.onProvisional?.(res);
           else finish(res);
         },
-        onTimeout: () => finish(createResponse(request, 408)),
-        onTransportError: (err) => finish(createResponse(request, 503, { reason: `Service Unavailable (${err.message})` })),
+        onTimeout: () => finish(this.localFailure(request, 408, 'Request Timeout')),
+        onTransportError: (err) => finish(this.localFailure(request, 503, `Service Unavailable (${err.message})`)),
       };
       try {
         this.transactions.sendRequest(request, destination, user);
@@ -142,6 +167,51 @@ export class SipStack {
         reject(err instanceof Error ? err : new Error(String(err)));
       }
     });
+  }
+
+  /**
+   * Sends a request to a SIP URI: RFC 3263 gives the ordered targets, and a
+   * timeout or transport failure moves on to the next one with a new branch
+   * (RFC 3263 §4.3). Resolves with the first real final response, or the last
+   * local failure (408/503) when every target failed.
+   */
+  async sendRequestToUri(request: SipRequest, uri: SipUri, options: SendOptions = {}): Promise<SipResponse> {
+    const transport = uri.params.get('transport');
+    const maddr = uri.params.get('maddr');
+    const resolved = await this.resolver.resolve({
+      scheme: uri.scheme,
+      host: uri.host,
+      port: uri.port,
+      transport: transport ?? undefined,
+      maddr: maddr ?? undefined,
+    });
+    if (!resolved.ok || resolved.value.length === 0) {
+      return this.localFailure(request, 503, `Service Unavailable (${resolved.ok ? 'no target' : resolved.error.code})`);
+    }
+    let last: SipResponse | undefined;
+    let attempt = request;
+    for (const t of resolved.value) {
+      const protocol = toTransportProtocol(t.transport);
+      if (protocol === undefined) continue;
+      const target: RequestTarget = { protocol, address: t.address, port: t.port, serverName: uri.host };
+      last = await this.sendRequest(attempt, target, options);
+      if (!this.isLocalFailure(last)) return last;
+      // RFC 3263 §4.3: "a new request, which is identical to the previous, but
+      // has a different value of the Via branch ID than the previous".
+      attempt = withFreshBranch(request);
+    }
+    return last ?? this.localFailure(request, 503, 'Service Unavailable (no usable target)');
+  }
+
+  /** True for a 408/503 that this stack made up rather than received. */
+  isLocalFailure(response: SipResponse): boolean {
+    return this.localFailures.has(response);
+  }
+
+  private localFailure(request: SipRequest, status: number, reason: string): SipResponse {
+    const res = createResponse(request, status, { reason });
+    this.localFailures.add(res);
+    return res;
   }
 
   private receiveRequest(req: SipRequest, flow: Flow): void {
@@ -229,4 +299,13 @@ export class SipStack {
       if (!incoming.answered) incoming.respond(500, { reason: `Server Internal Error (${err instanceof Error ? err.name : 'error'})` });
     }
   }
+}
+
+/** A copy of a request whose top Via has no branch, so that a new transaction gets a new one. */
+function withFreshBranch(request: SipRequest): SipRequest {
+  const copy = new SipRequest(request.method, request.uri, request.headers.clone(), request.body);
+  const via = copy.topVia.clone();
+  via.params.delete('branch');
+  copy.setTopVia(via);
+  return copy;
 }
