@@ -12,7 +12,7 @@ export const REASON_PHRASES: Readonly<Record<number, string>> = {
   300: 'Multiple Choices', 301: 'Moved Permanently', 302: 'Moved Temporarily', 305: 'Use Proxy', 380: 'Alternative Service',
   400: 'Bad Request', 401: 'Unauthorized', 402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found',
   405: 'Method Not Allowed', 406: 'Not Acceptable', 407: 'Proxy Authentication Required', 408: 'Request Timeout',
-  410: 'Gone', 412: 'Conditional Request Failed', 413: 'Request Entity Too Large', 414: 'Request-URI Too Long',
+  410: 'Gone', 412: 'Conditional Request Failed', 430: 'Flow Failed', 413: 'Request Entity Too Large', 414: 'Request-URI Too Long',
   415: 'Unsupported Media Type', 416: 'Unsupported URI Scheme', 417: 'Unknown Resource-Priority', 420: 'Bad Extension',
   421: 'Extension Required', 423: 'Interval Too Brief', 429: 'Provide Referrer Identity', 439: 'First Hop Lacks Outbound Support',
   480: 'Temporarily Unavailable', 481: 'Call/Transaction Does Not Exist', 482: 'Loop Detected', 483: 'Too Many Hops',

@@ -1,5 +1,5 @@
 // Public surface of @simple/sip-transaction: the RFC 3261 §17 / RFC 6026 transaction layer.
-export { type Clock, type ClockTimer, systemClock, FakeClock } from './clock.js';
+export { type Clock, type ClockTimer, systemClock, FakeClock } from '@simple/clock';
 export {
   type TimerConfig,
   type TransactionTimerValues,

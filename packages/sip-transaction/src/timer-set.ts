@@ -1,4 +1,4 @@
-import type { Clock, ClockTimer } from './clock.js';
+import type { Clock, ClockTimer } from '@simple/clock';
 
 /** The named timers of one transaction: starting one replaces the pending one of that name. */
 export class TimerSet<Name extends string> {

@@ -1,7 +1,7 @@
 import type { SipParseError, SipRequest, SipResponse } from '@simple/sip-message';
 import { newBranch } from './branch.js';
 import { ClientTransactionTable } from './client-transaction-table.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '@simple/clock';
 import { InviteClientTransaction } from './invite-client-transaction.js';
 import { InviteServerTransaction, type AckDisposition } from './invite-server-transaction.js';
 import { NonInviteClientTransaction } from './non-invite-client-transaction.js';

@@ -1,5 +1,5 @@
 import type { SipRequest, SipResponse } from '@simple/sip-message';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '@simple/clock';
 import { TimerSet } from './timer-set.js';
 import { transactionTimers, type TimerConfig, type TransactionTimerValues } from './timers.js';
 import { IllegalTransitionError, TransactionTransportError, TransactionUsageError } from './transaction-error.js';

@@ -1,4 +1,5 @@
-import type { Clock, ClockTimer } from './clock.js';
+import type { Clock, ClockTimer } from '@simple/clock';
+
 import type { Connection } from './connection.js';
 import { remoteKey } from './flow.js';
 import type { TransportProtocol } from './transport-protocol.js';

@@ -8,7 +8,7 @@ export { findContentLength } from './content-length.js';
 export { type TransportProtocol, TRANSPORT_PROTOCOLS, toTransportProtocol, isReliable, isSecure, defaultPort } from './transport-protocol.js';
 export { type Endpoint, normalizeAddress, sameAddress, formatHostPort } from './endpoint.js';
 export { type Flow, remoteKey, udpFlowId } from './flow.js';
-export { type Clock, type ClockTimer, systemClock } from './clock.js';
+export { type Clock, type ClockTimer, systemClock } from '@simple/clock';
 export type { Connection } from './connection.js';
 export { ConnectionTable, type ConnectionTableOptions } from './connection-table.js';
 export type { RawMessageSink, SendTarget, Transport, TransportContext } from './transport.js';

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 
-import type { Clock } from './clock.js';
-import { systemClock } from './clock.js';
+import { systemClock, type Clock } from '@simple/clock';
+
 import type { Connection } from './connection.js';
 import { ConnectionTable } from './connection-table.js';
 import type { Endpoint } from './endpoint.js';

@@ -1,4 +1,5 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '@simple/clock';
+
 import type { ConnectionTable } from './connection-table.js';
 import type { Endpoint } from './endpoint.js';
 import type { Flow } from './flow.js';

@@ -4,46 +4,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { Clock, ClockTimer, Flow, RawMessageSink } from '../src/index.js';
+import type { Flow, RawMessageSink } from '../src/index.js';
 
-/** A clock that moves only when told to. */
-export class FakeClock implements Clock {
-  private time = 1_000_000;
-  private nextId = 1;
-  private readonly timers = new Map<number, { at: number; callback: () => void }>();
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(callback: () => void, ms: number): ClockTimer {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.time + ms, callback });
-    return id;
-  }
-
-  clearTimeout(timer: ClockTimer): void {
-    this.timers.delete(timer as number);
-  }
-
-  get pending(): number {
-    return this.timers.size;
-  }
-
-  /** Moves time forward, firing due timers in order (including ones they set). */
-  advance(ms: number): void {
-    const until = this.time + ms;
-    for (;;) {
-      let first: [number, { at: number; callback: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].at <= until && (first === undefined || entry[1].at < first[1].at)) first = entry;
-      if (first === undefined) break;
-      this.timers.delete(first[0]);
-      this.time = Math.max(this.time, first[1].at);
-      first[1].callback();
-    }
-    this.time = until;
-  }
-}
+/** A clock that moves only when told to (the one every package's tests drive time with). */
+export { FakeClock } from '@simple/clock';
 
 /** A RawMessageSink that records what it gets and lets a test wait for it. */
 export class RecordingSink implements RawMessageSink {

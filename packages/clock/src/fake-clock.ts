@@ -1,31 +1,4 @@
-/** An opaque timer handle returned by a {@link Clock}. */
-export type ClockTimer = unknown;
-
-/**
- * Time as the transaction layer sees it. Every transaction timer goes through
- * a Clock so that tests drive time. The shape is the one sip-transport uses,
- * so that one clock object can serve both layers.
- */
-export interface Clock {
-  /** Milliseconds on a monotonic-enough scale; only differences are used. */
-  now(): number;
-  setTimeout(callback: () => void, ms: number): ClockTimer;
-  clearTimeout(timer: ClockTimer): void;
-}
-
-/**
- * The real clock: `Date.now()` and Node's timers, unref'ed so that pending
- * transaction timers never keep the process alive on their own.
- */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => {
-    const t = setTimeout(callback, ms);
-    t.unref();
-    return t;
-  },
-  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
-};
+import type { Clock, ClockTimer } from './clock.js';
 
 interface FakeTimer {
   readonly id: number;

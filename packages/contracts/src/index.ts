@@ -1,0 +1,15 @@
+// Public surface of @simple/contracts: the wire contracts between services.
+export { redisKeys, type AorKey } from './redis-keys.js';
+export { subjects, tokenize, SIP_SERVICES, type SipService } from './subjects.js';
+export {
+  ENVELOPE_HEADERS,
+  ENVELOPE_VERSION,
+  readFlow,
+  writeFlow,
+  readInbound,
+  writeInbound,
+  type EnvelopeFlow,
+  type InboundEnvelope,
+  type OutboundEnvelope,
+  type HeaderMap,
+} from './sip-envelope.js';

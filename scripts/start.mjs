@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// `npm start`: the whole platform on this machine.
+// 1. NATS and Redis: used where they answer on 127.0.0.1 (4222, 6379); otherwise
+//    started from the machine's binaries by scripts/ensure-backends.sh.
+// 2. Builds the workspaces (turbo, cached), then runs every service that exists,
+//    each as its own process, with one-machine defaults (override any SIMPLE_* variable).
+// 3. Prints where everything listens and how to add a user and register a client.
+// Ctrl-C (SIGINT) or SIGTERM drains every service and exits.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const runDir = process.env.SIMPLE_RUN_DIR ?? join(process.env.TMPDIR ?? '/tmp', 'simple-platform');
+mkdirSync(runDir, { recursive: true });
+
+function step(cmd, args, what) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, SIMPLE_RUN_DIR: runDir } });
+  if (r.status !== 0) {
+    console.error(`start: ${what} failed`);
+    process.exit(1);
+  }
+}
+
+step('bash', ['scripts/ensure-backends.sh'], 'starting NATS and Redis');
+step('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], 'building the workspaces');
+
+// One secret for digest nonces, kept across restarts so that clients' nonces stay valid.
+const secretFile = join(runDir, 'auth-secret');
+if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+const adminTokenFile = join(runDir, 'admin-token');
+if (!existsSync(adminTokenFile)) writeFileSync(adminTokenFile, randomBytes(24).toString('hex'), { mode: 0o600 });
+
+const shared = {
+  SIMPLE_AUTH_SECRET: readFileSync(secretFile, 'utf8').trim(),
+  SIMPLE_ADMIN_TOKEN: readFileSync(adminTokenFile, 'utf8').trim(),
+  SIMPLE_NATS_URL: 'nats://127.0.0.1:4222',
+  SIMPLE_REDIS_URL: 'redis://127.0.0.1:6379',
+};
+
+/** Every service that exists, with its entry point and one-machine defaults. */
+const services = [
+  { name: 'sip-edge', main: 'services/sip-edge/dist/main.js', env: { SIMPLE_OPS_PORT: '9060' } },
+  { name: 'provisioning', main: 'services/provisioning/dist/main.js', env: { SIMPLE_OPS_PORT: '9061' } },
+].filter((s) => existsSync(join(root, s.main)));
+
+const children = [];
+let stopping = false;
+for (const s of services) {
+  const child = spawn(process.execPath, [s.main], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...shared, ...s.env, ...process.env },
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`start: ${s.name} exited (${signal ?? code}); stopping the platform`);
+      stop(1);
+    }
+  });
+  children.push(child);
+}
+
+function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  const deadline = setTimeout(() => process.exit(code), 15_000);
+  deadline.unref();
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.on('exit', r))))).then(() => process.exit(code));
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+const sipPort = process.env.SIMPLE_SIP_UDP_PORT ?? '5060';
+const wsPort = process.env.SIMPLE_SIP_WS_PORT ?? '5066';
+const adminPort = process.env.SIMPLE_ADMIN_PORT ?? '8081';
+console.log(`
+SIMPLE platform starting (${services.map((s) => s.name).join(', ')}); runtime files in ${runDir}
+  SIP        udp and tcp on port ${sipPort}, ws on port ${wsPort} (tls/wss when SIMPLE_TLS_CERT_FILE/KEY_FILE are set)
+  admin API  http://127.0.0.1:${adminPort} (token in ${adminTokenFile})
+  metrics    http://127.0.0.1:9060/metrics (sip-edge), :9061 (provisioning)
+Add a domain and a user, then register a client:
+  npm run simplectl -- domain add example.com
+  npm run simplectl -- user add alice@example.com --password secret
+  sipsak -U -C sip:alice@127.0.0.1:5070 -s sip:alice@example.com -H 127.0.0.1 -p 127.0.0.1:${sipPort} -a secret
+Stop with Ctrl-C.
+`);
