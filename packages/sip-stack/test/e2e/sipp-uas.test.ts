@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { IncomingRequest, SipStack } from '@simple/sip-stack';
 import { Recorder, startStack } from '../helpers.js';
-import { runSipp, sippAvailable } from '../sipp.js';
+import { runSipp, sippAvailable } from '@simple/testkit';
 
 const scenario = (name: string): string => fileURLToPath(new URL(`../sipp/${name}`, import.meta.url));
 const CALLS = 20;

@@ -1,0 +1,4 @@
+// Test helpers shared by the packages' and services' test suites.
+export { freePort } from './ports.js';
+export { startService, type ServiceProcess } from './service-process.js';
+export { runSipp, sippAvailable, type SippOptions, type SippRun } from './sipp.js';
