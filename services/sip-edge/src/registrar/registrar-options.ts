@@ -32,8 +32,11 @@ export interface RegistrarOptions {
   readonly acceptPathWithoutSupport?: boolean;
   /** How long a bindings hash outlives its last binding (ms), so that a sweeper can still read what lapsed. Default 60 000. */
   readonly keyGraceMs?: number;
-  /** The domains this registrar keeps bindings for (RFC 3261 §10.3 steps 1 and 5). */
-  isLocalDomain(domain: string): boolean;
+  /**
+   * The domains this registrar keeps bindings for (RFC 3261 §10.3 steps 1
+   * and 5), given lower-case; may answer from a store.
+   */
+  isLocalDomain(domain: string): boolean | Promise<boolean>;
 }
 
 /** The options with defaults applied, checked once and frozen. */

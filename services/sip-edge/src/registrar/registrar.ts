@@ -55,7 +55,7 @@ export class Registrar {
   readonly store: LocationStore;
   readonly settings: RegistrarSettings;
   private readonly clock: WallClock;
-  private readonly isLocalDomain: (domain: string) => boolean;
+  private readonly isLocalDomain: (domain: string) => boolean | Promise<boolean>;
 
   constructor(opts: RegistrarOptions) {
     this.settings = registrarSettings(opts);
@@ -66,7 +66,7 @@ export class Registrar {
 
   async register(req: SipRequest, ctx: RegisterContext): Promise<RegistrarResult> {
     const now = this.clock.now();
-    const planned = this.plan(req, ctx, now);
+    const planned = await this.plan(req, ctx, now);
     if (!planned.ok) return refusal(planned.error);
     const plan = planned.value;
     let outcome;
@@ -104,7 +104,7 @@ export class Registrar {
   }
 
   /** RFC 3261 §10.3 steps 1-7, up to the store: every check, no side effect. */
-  private plan(req: SipRequest, ctx: RegisterContext, now: number): Step<RegisterPlan> {
+  private async plan(req: SipRequest, ctx: RegisterContext, now: number): Promise<Step<RegisterPlan>> {
     const s = this.settings;
     if (req.method !== 'REGISTER') return refuse(405, 'Method Not Allowed', [['Allow', 'REGISTER']]);
 
@@ -112,7 +112,7 @@ export class Registrar {
     // has access to bindings for the domain identified in the Request-URI."
     // This registrar does not proxy the REGISTER elsewhere: it answers 404.
     if (req.uri.kind !== 'sip') return refuse(416, 'Unsupported URI Scheme');
-    if (!this.isLocalDomain(req.uri.host.toLowerCase())) return refuse(404, 'Not Found (domain not served here)');
+    if (!(await this.isLocalDomain(req.uri.host.toLowerCase()))) return refuse(404, 'Not Found (domain not served here)');
 
     // Step 2 (Require, RFC 3261 §8.2.2.3) is the edge's, before the registrar.
 
@@ -131,7 +131,7 @@ export class Registrar {
 
     // Step 5: "If the address-of-record is not valid for the domain in the
     // Request-URI, the registrar MUST send a 404 (Not Found) response".
-    if (toUri.user === undefined || !this.isLocalDomain(toUri.host.toLowerCase())) return refuse(404, 'Not Found');
+    if (toUri.user === undefined || !(await this.isLocalDomain(toUri.host.toLowerCase()))) return refuse(404, 'Not Found');
 
     const callId = req.headers.typed(H.callId);
     const cseq = req.headers.typed(H.cseq);
