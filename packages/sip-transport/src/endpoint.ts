@@ -46,3 +46,8 @@ export function formatHostPort(address: string, port?: number): string {
   const a = isIP(address) === 6 && !address.startsWith('[') ? `[${address}]` : address;
   return port === undefined ? a : `${a}:${port}`;
 }
+
+/** Whether an address is the unspecified one ("0.0.0.0", "::"): bound to every interface. */
+export function isUnspecified(address: string): boolean {
+  return address === '0.0.0.0' || address === '::';
+}

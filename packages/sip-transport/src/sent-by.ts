@@ -1,6 +1,6 @@
 import { networkInterfaces } from 'node:os';
 
-import { isUnspecified } from './stream-transport.js';
+import { isUnspecified } from './endpoint.js';
 
 /**
  * A host for the Via sent-by of a listener bound to the given address (RFC 3261

@@ -2,11 +2,9 @@ import type { Socket } from 'node:net';
 
 import type { Connection } from './connection.js';
 import type { Flow } from './flow.js';
+import { SocketConnection } from './socket-connection.js';
 import { StreamFramer } from './stream-framer.js';
-import { deliver, type TransportContext } from './transport.js';
-import { TransportError } from './transport-error.js';
-
-const PONG = Buffer.from('\r\n', 'latin1');
+import type { TransportContext } from './transport.js';
 
 /**
  * A TCP or TLS connection: bytes in go through a {@link StreamFramer} (RFC 3261
@@ -14,34 +12,27 @@ const PONG = Buffer.from('\r\n', 'latin1');
  * pings are answered with a CRLF pong at once (RFC 5626 §5.4); a framing error
  * closes the connection.
  */
-export class StreamConnection implements Connection {
-  private lastActive: number;
-  private closed = false;
+export class StreamConnection extends SocketConnection {
   private readonly framer: StreamFramer;
 
   constructor(
     private readonly socket: Socket,
-    readonly flow: Flow,
-    readonly outbound: boolean,
-    private readonly ctx: TransportContext,
-    private readonly onClose: (connection: StreamConnection) => void,
+    flow: Flow,
+    outbound: boolean,
+    ctx: TransportContext,
+    onClose: (connection: Connection) => void,
   ) {
-    this.lastActive = ctx.clock.now();
-    const protocol = flow.protocol;
+    super(flow, outbound, ctx, onClose);
     this.framer = new StreamFramer(
       {
         onMessage: (message) => {
           // A message framed after the connection was closed (e.g. by the sink itself) is not delivered.
-          if (!this.closed) deliver(ctx, message, flow);
+          if (!this.closed) this.deliver(message);
         },
-        onPing: () => {
-          ctx.metrics.increment('keepAlivePingsReceived', protocol);
-          // RFC 5626 §5.4: "it MUST immediately respond with a single CRLF over the same connection."
-          this.send(PONG).catch(() => undefined);
-        },
-        onPong: () => ctx.metrics.increment('keepAlivePongsReceived', protocol),
+        onPing: () => this.answerPing(),
+        onPong: () => this.pongReceived(),
         onError: () => {
-          ctx.metrics.increment('framingErrors', protocol);
+          ctx.metrics.increment('framingErrors', flow.protocol);
           this.close();
         },
       },
@@ -49,47 +40,22 @@ export class StreamConnection implements Connection {
     );
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
-      this.lastActive = ctx.clock.now();
-      ctx.metrics.increment('bytesReceived', protocol, chunk.length);
+      this.received(chunk.length);
       this.framer.push(chunk);
     });
     socket.on('error', () => undefined); // 'close' follows
     socket.on('close', () => this.markClosed());
   }
 
-  get isOpen(): boolean {
-    return !this.closed && !this.socket.destroyed && this.socket.writable;
+  protected override get socketWritable(): boolean {
+    return !this.socket.destroyed && this.socket.writable;
   }
 
-  get lastActivity(): number {
-    return this.lastActive;
+  protected override write(data: Buffer, done: (err?: Error | null) => void): void {
+    this.socket.write(data, done);
   }
 
-  send(data: Buffer): Promise<void> {
-    if (!this.isOpen) return Promise.reject(new TransportError('flow-closed', `Connection ${this.flow.id} is closed`));
-    this.lastActive = this.ctx.clock.now();
-    return new Promise((resolve, reject) => {
-      this.socket.write(data, (err) => {
-        if (err) {
-          this.ctx.metrics.increment('sendFailures', this.flow.protocol);
-          reject(new TransportError('send-failed', `Write on ${this.flow.id} failed`, { cause: err }));
-          return;
-        }
-        this.ctx.metrics.increment('bytesSent', this.flow.protocol, data.length);
-        resolve();
-      });
-    });
-  }
-
-  close(): void {
-    if (this.closed) return;
+  protected override destroySocket(): void {
     this.socket.destroy();
-    this.markClosed();
-  }
-
-  private markClosed(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.onClose(this);
   }
 }

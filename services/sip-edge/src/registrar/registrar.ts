@@ -66,17 +66,19 @@ export class Registrar {
 
   async register(req: SipRequest, ctx: RegisterContext): Promise<RegistrarResult> {
     const now = this.clock.now();
-    const planned = await this.plan(req, ctx, now);
-    if (!planned.ok) return refusal(planned.error);
-    const plan = planned.value;
+    let plan: RegisterPlan;
     let outcome;
     try {
+      const planned = await this.plan(req, ctx, now);
+      if (!planned.ok) return refusal(planned.error);
+      plan = planned.value;
       outcome = await this.store.apply({ aor: plan.aor, callId: plan.callId, cseq: plan.cseq, now, change: plan.change });
     } catch (err) {
       // RFC 3261 §10.3 step 7: "If any one of them fails (for example, because
       // the back-end database commit failed), the request MUST fail with a 500
       // (Server Error) response and all tentative binding updates MUST be removed."
-      return { status: 500, reason: 'Server Internal Error', headers: [], aor: plan.aor, changed: false, error: err };
+      // The script commits all or nothing, so nothing tentative is left.
+      return { status: 500, reason: 'Server Internal Error', headers: [], changed: false, error: err };
     }
     if (!outcome.applied) {
       // RFC 3261 §10.3 steps 6-7: same Call-ID, CSeq not higher: "the update
