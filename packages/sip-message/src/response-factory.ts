@@ -71,27 +71,19 @@ export function createResponse(req: SipRequest | PartialRequest, status: number,
 /**
  * The response to a request that failed to parse, or undefined when it must
  * not or cannot be answered: a response, an ACK (RFC 3261 §17.2.1), or a
- * request with no Via to match the answer by. Via is copied as received (the
- * client matches on it); From, To, Call-ID and CSeq are copied only when they
- * parse, so that the answer itself is well-formed where the request was not.
+ * request with no Via to send the answer along. Via, From, To, Call-ID and
+ * CSeq are copied as received, defective or not (§8.2.6.1: the client matches
+ * the answer by them); a To tag is added when the To header can be read.
  */
 export function createErrorResponse(error: SipParseError): SipResponse | undefined {
   const partial = error.partial;
   if (partial === undefined || partial.method === 'ACK' || !partial.headers.has('via')) return undefined;
-  const src = partial.headers;
-  const fields: HeaderField[] = [];
-  for (const f of src) {
-    if (f.name === 'via') fields.push(f);
-  }
-  for (const spec of [H.from, H.to, H.callId, H.cseq]) {
-    const r = src.typed<unknown>(spec);
-    if (!r.ok || r.value === undefined) continue;
-    for (const f of src) if (f.name === spec.name) fields.push(f);
-  }
-  const headers = new SipHeaders(fields);
-  const to = headers.typed(H.to);
-  if (to.ok && to.value !== undefined && to.value.tag === undefined) {
-    headers.set('to', `${headers.get('to') ?? ''};tag=${newTag()}`);
+  const to = partial.headers.typed(H.to);
+  const tag = to.ok && to.value !== undefined && to.value.tag === undefined ? newTag() : undefined;
+  const headers = new SipHeaders();
+  for (const f of partial.headers) {
+    if (!COPIED.includes(f.name)) continue;
+    headers.append(f.rawName, f.name === 'to' && tag !== undefined ? `${f.value};tag=${tag}` : f.value);
   }
   return new SipResponse(error.status, error.reason, headers);
 }

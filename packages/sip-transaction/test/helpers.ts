@@ -1,7 +1,8 @@
-// Test helpers: messages parsed from raw text, an in-memory transport and recording TUs.
+// Test helpers: messages parsed from raw text, an in-memory transport, recording TUs and a layer wired to them.
 import { createResponse, parseMessage, serializeMessage, SipRequest, SipResponse, type ResponseOptions } from '@simple/sip-message';
 import type { ClientTransaction, ClientTransactionUser, ServerTransaction, TransactionUser, RequestContext, AckContext } from '../src/index.js';
-import type { InviteServerTransaction, TransactionTransport, TransactionTransportError } from '../src/index.js';
+import type { InviteServerTransaction, TransactionLayerOptions, TransactionTransport, TransactionTransportError } from '../src/index.js';
+import { FakeClock, TransactionLayer } from '../src/index.js';
 
 /** Parses raw text (lines joined with CRLF, blank line appended) into a request or response. */
 export function parse(lines: readonly string[], body = ''): SipRequest | SipResponse {
@@ -155,6 +156,15 @@ export class RecordingTU<Target = FakeTarget> implements TransactionUser<Target>
   onTransportError(error: TransactionTransportError, transaction: ServerTransaction): void {
     this.errors.push({ error, transaction });
   }
+}
+
+/** A transaction layer on a fake clock and transport, its TU recording what it is told. */
+export function setupLayer(options: Partial<TransactionLayerOptions<FakeTarget>> = {}) {
+  const clock = new FakeClock();
+  const transport = new FakeTransport();
+  const tu = new RecordingTU();
+  const layer = new TransactionLayer<FakeTarget>({ transport, user: tu, clock, ...options });
+  return { clock, transport, tu, layer };
 }
 
 /** Lets queued microtasks and promise callbacks run (transport failures are reported there). */

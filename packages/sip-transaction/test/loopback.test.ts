@@ -29,13 +29,19 @@ class LossyWire implements TransactionTransport<Side> {
   }
 }
 
-test('loopback - lost INVITEs are retransmitted, a 486 is ACKed by the client and absorbed by the server', () => {
+/** A UAC and a UAS transaction layer on one clock, joined by a wire that loses the first `dropInvites` INVITEs. */
+function connect(dropInvites: number) {
   const clock = new FakeClock();
-  const wire = new LossyWire(2);
+  const wire = new LossyWire(dropInvites);
   const uasTu = new RecordingTU<Side>();
   const uac = new TransactionLayer<Side>({ transport: wire, user: new RecordingTU<Side>(), clock });
   const uas = new TransactionLayer<Side>({ transport: wire, user: uasTu, clock });
   wire.layers = { uac, uas };
+  return { clock, wire, uasTu, uac, uas };
+}
+
+test('loopback - lost INVITEs are retransmitted, a 486 is ACKed by the client and absorbed by the server', () => {
+  const { clock, wire, uasTu, uac, uas } = connect(2);
   const caller = new RecordingClientUser();
   const txn = uac.sendRequest(request(), 'uas', caller);
 
@@ -58,12 +64,7 @@ test('loopback - lost INVITEs are retransmitted, a 486 is ACKed by the client an
 });
 
 test('loopback - a 2xx puts both sides in Accepted; the ACK for it (new branch) reaches the UAS core as a stray ACK', () => {
-  const clock = new FakeClock();
-  const wire = new LossyWire(0);
-  const uasTu = new RecordingTU<Side>();
-  const uac = new TransactionLayer<Side>({ transport: wire, user: new RecordingTU<Side>(), clock });
-  const uas = new TransactionLayer<Side>({ transport: wire, user: uasTu, clock });
-  wire.layers = { uac, uas };
+  const { clock, wire, uasTu, uac, uas } = connect(0);
   uasTu.answer = (t, r) => void t.respond(responseTo(r, 200, { toTag: 'uas' }));
   const caller = new RecordingClientUser();
   const txn = uac.sendRequest(request(), 'uas', caller);

@@ -1,25 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BRANCH_COOKIE, SipHeaders, SipRequest, parseUri } from '@simple/sip-message';
-import {
-  FakeClock,
-  TransactionLayer,
-  TransactionTableFullError,
-  TransactionUsageError,
-  type TransactionLayerOptions,
-} from '../src/index.js';
-import { FakeTransport, flush, RecordingClientUser, RecordingTU, parseResponse, request, responseTo, TCP, UDP, type FakeTarget } from './helpers.js';
-
-function setup(options: Partial<TransactionLayerOptions<FakeTarget>> = {}) {
-  const clock = new FakeClock();
-  const transport = new FakeTransport();
-  const tu = new RecordingTU();
-  const layer = new TransactionLayer<FakeTarget>({ transport, user: tu, clock, ...options });
-  return { clock, transport, tu, layer };
-}
+import { TransactionTableFullError, TransactionUsageError } from '../src/index.js';
+import { flush, RecordingClientUser, parseResponse, request, responseTo, setupLayer, TCP, UDP } from './helpers.js';
 
 test('sendRequest - creates the client transaction of the method and sends to the destination', () => {
-  const { layer, transport } = setup();
+  const { layer, transport } = setupLayer();
   const user = new RecordingClientUser();
   const invite = layer.sendRequest(request(), TCP, user);
   const message = layer.sendRequest(request({ method: 'MESSAGE', branch: 'z9hG4bK-m' }), UDP, user);
@@ -34,7 +20,7 @@ test('sendRequest - creates the client transaction of the method and sends to th
 });
 
 test('sendRequest - writes a magic-cookie branch when the top Via has none or an RFC 2543 one; keeps a cookie branch', () => {
-  const { layer } = setup();
+  const { layer } = setupLayer();
   const user = new RecordingClientUser();
   const none = request({ method: 'OPTIONS', branch: null });
   layer.sendRequest(none, UDP, user);
@@ -55,7 +41,7 @@ test('sendRequest - writes a magic-cookie branch when the top Via has none or an
 });
 
 test('sendRequest - refuses ACK, a duplicate branch and method, a request without Via, a CSeq of another method', () => {
-  const { layer } = setup();
+  const { layer } = setupLayer();
   const user = new RecordingClientUser();
   assert.throws(() => layer.sendRequest(request({ method: 'ACK' }), UDP, user), TransactionUsageError);
   layer.sendRequest(request(), UDP, user);
@@ -70,14 +56,14 @@ test('sendRequest - refuses ACK, a duplicate branch and method, a request withou
 });
 
 test('sendRequest - a full client table throws a typed error', () => {
-  const { layer } = setup({ maxClientTransactions: 1 });
+  const { layer } = setupLayer({ maxClientTransactions: 1 });
   const user = new RecordingClientUser();
   layer.sendRequest(request({ method: 'OPTIONS', branch: 'z9hG4bK-1' }), UDP, user);
   assert.throws(() => layer.sendRequest(request({ method: 'OPTIONS', branch: 'z9hG4bK-2' }), UDP, user), TransactionTableFullError);
 });
 
 test('receiveResponse - matched by top Via branch and CSeq method: INVITE and CANCEL share a branch', () => {
-  const { layer } = setup();
+  const { layer } = setupLayer();
   const inviteUser = new RecordingClientUser();
   const cancelUser = new RecordingClientUser();
   const inviteReq = request();
@@ -95,7 +81,7 @@ test('receiveResponse - matched by top Via branch and CSeq method: INVITE and CA
 });
 
 test('receiveResponse - a response matching no transaction is stray: dropped, reported to the TU hook', () => {
-  const { layer, tu } = setup();
+  const { layer, tu } = setupLayer();
   const user = new RecordingClientUser();
   layer.sendRequest(request({ method: 'OPTIONS' }), UDP, user);
   const other = responseTo(request({ method: 'OPTIONS', branch: 'z9hG4bK-nobody' }), 200, { toTag: 'x' });
@@ -118,7 +104,7 @@ test('receiveResponse - a response matching no transaction is stray: dropped, re
 });
 
 test('receiveResponse - 2xx retransmissions and forked 2xx reach the TU while Accepted; stray after Timer M', () => {
-  const { layer, tu, clock } = setup();
+  const { layer, tu, clock } = setupLayer();
   const user = new RecordingClientUser();
   const invite = request();
   const txn = layer.sendRequest(invite, UDP, user);
@@ -135,7 +121,7 @@ test('receiveResponse - 2xx retransmissions and forked 2xx reach the TU while Ac
 });
 
 test('client table - transactions leave the table when they terminate (timeout, K)', () => {
-  const { layer, clock } = setup();
+  const { layer, clock } = setupLayer();
   const user = new RecordingClientUser();
   const options = request({ method: 'OPTIONS', branch: 'z9hG4bK-o' });
   layer.sendRequest(options, UDP, user);
@@ -150,7 +136,7 @@ test('client table - transactions leave the table when they terminate (timeout, 
 });
 
 test('client transport error - the TU is told (503) and the transaction is gone', async () => {
-  const { layer, transport, clock } = setup();
+  const { layer, transport, clock } = setupLayer();
   const user = new RecordingClientUser();
   transport.failWith = 'throw';
   const txn = layer.sendRequest(request(), TCP, user);
@@ -164,7 +150,7 @@ test('client transport error - the TU is told (503) and the transaction is gone'
 });
 
 test('close - disposes client transactions: no timers left, nobody told', () => {
-  const { layer, clock } = setup();
+  const { layer, clock } = setupLayer();
   const user = new RecordingClientUser();
   layer.sendRequest(request(), UDP, user);
   layer.close();
@@ -174,5 +160,5 @@ test('close - disposes client transactions: no timers left, nobody told', () => 
 });
 
 test('layer options - invalid timer configuration is refused at construction', () => {
-  assert.throws(() => setup({ timers: { T1: 0 } }), RangeError);
+  assert.throws(() => setupLayer({ timers: { T1: 0 } }), RangeError);
 });

@@ -1,16 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SipHeaders, SipRequest, parseUri } from '@simple/sip-message';
-import { FakeClock, TransactionLayer, TransactionTableFullError, type ServerTransaction, type TransactionLayerOptions } from '../src/index.js';
-import { FakeTransport, flush, RecordingTU, request, responseTo, TCP, UDP, type FakeTarget, type RequestSpec } from './helpers.js';
-
-function setup(options: Partial<TransactionLayerOptions<FakeTarget>> = {}) {
-  const clock = new FakeClock();
-  const transport = new FakeTransport();
-  const tu = new RecordingTU();
-  const layer = new TransactionLayer<FakeTarget>({ transport, user: tu, clock, ...options });
-  return { clock, transport, tu, layer };
-}
+import { TransactionTableFullError, type ServerTransaction } from '../src/index.js';
+import { flush, request, responseTo, setupLayer, TCP, UDP, type RequestSpec } from './helpers.js';
 
 function only<T>(list: readonly T[]): T {
   assert.equal(list.length, 1);
@@ -23,7 +15,7 @@ function only<T>(list: readonly T[]): T {
 const wire = (spec: RequestSpec = {}): SipRequest => request(spec);
 
 test('receiveRequest - a new INVITE reaches the TU once; retransmissions are absorbed and get the last provisional', () => {
-  const { layer, tu, transport, clock } = setup();
+  const { layer, tu, transport, clock } = setupLayer();
   const first = layer.receiveRequest(wire(), UDP);
   assert.equal(first.kind, 'new');
   const { transaction } = only(tu.requests);
@@ -45,7 +37,7 @@ test('receiveRequest - a new INVITE reaches the TU once; retransmissions are abs
 });
 
 test('receiveRequest - a retransmitted MESSAGE reaches the TU exactly once and gets the cached final response', () => {
-  const { layer, tu, transport } = setup();
+  const { layer, tu, transport } = setupLayer();
   tu.answer = (t, r) => void t.respond(responseTo(r, 200, { toTag: 'uas' }));
   layer.receiveRequest(wire({ method: 'MESSAGE' }), UDP);
   layer.receiveRequest(wire({ method: 'MESSAGE' }), UDP);
@@ -58,7 +50,7 @@ test('receiveRequest - a retransmitted MESSAGE reaches the TU exactly once and g
 });
 
 test('matching - the same branch from another sent-by, or with another method, is another transaction (RFC 3261 §17.2.3)', () => {
-  const { layer, tu } = setup();
+  const { layer, tu } = setupLayer();
   layer.receiveRequest(wire({ method: 'OPTIONS' }), UDP);
   assert.equal(layer.receiveRequest(wire({ method: 'OPTIONS', sentBy: 'evil.example.com:5060' }), UDP).kind, 'new');
   assert.equal(layer.receiveRequest(wire({ method: 'OPTIONS', sentBy: 'pc33.atlanta.example.com' }), UDP).kind, 'new');
@@ -69,7 +61,7 @@ test('matching - the same branch from another sent-by, or with another method, i
 });
 
 test('ACK matching - the ACK of a non-2xx (same branch) confirms the INVITE transaction and is absorbed', () => {
-  const { layer, tu, clock } = setup();
+  const { layer, tu, clock } = setupLayer();
   tu.answer = (t, r) => void t.respond(responseTo(r, 486, { toTag: 'uas' }));
   layer.receiveRequest(wire(), UDP);
   const { transaction } = only(tu.requests);
@@ -85,7 +77,7 @@ test('ACK matching - the ACK of a non-2xx (same branch) confirms the INVITE tran
 });
 
 test('ACK matching - the ACK of a 2xx (its own branch) goes to the TU as a stray ACK', () => {
-  const { layer, tu } = setup();
+  const { layer, tu } = setupLayer();
   tu.answer = (t, r) => void t.respond(responseTo(r, 200, { toTag: 'uas' }));
   layer.receiveRequest(wire(), UDP);
   const { transaction } = only(tu.requests);
@@ -100,7 +92,7 @@ test('ACK matching - the ACK of a 2xx (its own branch) goes to the TU as a stray
 });
 
 test('ACK matching - an ACK matching a transaction in Accepted goes to the TU with it (RFC 6026 §8.7)', () => {
-  const { layer, tu } = setup();
+  const { layer, tu } = setupLayer();
   tu.answer = (t, r) => void t.respond(responseTo(r, 200, { toTag: 'uas' }));
   layer.receiveRequest(wire(), UDP);
   const { transaction } = only(tu.requests);
@@ -110,7 +102,7 @@ test('ACK matching - an ACK matching a transaction in Accepted goes to the TU wi
 });
 
 test('ACK matching - an INVITE retransmission in Accepted is absorbed, not passed to the TU (RFC 6026)', () => {
-  const { layer, tu, transport } = setup();
+  const { layer, tu, transport } = setupLayer();
   tu.answer = (t, r) => void t.respond(responseTo(r, 200, { toTag: 'uas' }));
   layer.receiveRequest(wire(), UDP);
   assert.equal(layer.receiveRequest(wire(), UDP).kind, 'retransmission');
@@ -119,7 +111,7 @@ test('ACK matching - an INVITE retransmission in Accepted is absorbed, not passe
 });
 
 test('CANCEL matching - a CANCEL with the INVITE branch gets its own transaction, flagged with the INVITE one', () => {
-  const { layer, tu, transport, clock } = setup();
+  const { layer, tu, transport, clock } = setupLayer();
   layer.receiveRequest(wire(), UDP);
   const invite = only(tu.requests);
   const out = layer.receiveRequest(wire({ method: 'CANCEL' }), UDP);
@@ -143,7 +135,7 @@ test('CANCEL matching - a CANCEL with the INVITE branch gets its own transaction
 });
 
 test('CANCEL matching - a CANCEL for a non-INVITE transaction is flagged too; one matching nothing is not', () => {
-  const { layer, tu } = setup();
+  const { layer, tu } = setupLayer();
   layer.receiveRequest(wire({ method: 'SUBSCRIBE', branch: 'z9hG4bK-sub' }), UDP);
   layer.receiveRequest(wire({ method: 'CANCEL', branch: 'z9hG4bK-sub' }), UDP);
   assert.equal(tu.requests[1]?.context.cancels, tu.requests[0]?.transaction);
@@ -154,7 +146,7 @@ test('CANCEL matching - a CANCEL for a non-INVITE transaction is flagged too; on
 });
 
 test('RFC 2543 fallback - an INVITE without branch matches by Request-URI, tags, Call-ID, CSeq and top Via', () => {
-  const { layer, tu } = setup();
+  const { layer, tu } = setupLayer();
   const legacy: RequestSpec = { branch: null };
   assert.equal(layer.receiveRequest(wire(legacy), UDP).kind, 'new');
   assert.equal(layer.receiveRequest(wire(legacy), UDP).kind, 'retransmission');
@@ -176,7 +168,7 @@ test('RFC 2543 fallback - an INVITE without branch matches by Request-URI, tags,
 });
 
 test('RFC 2543 fallback - a branch without the magic cookie is matched the old way too', () => {
-  const { layer, tu } = setup();
+  const { layer, tu } = setupLayer();
   layer.receiveRequest(wire({ method: 'MESSAGE', branch: 'old-style-1' }), UDP);
   assert.equal(layer.receiveRequest(wire({ method: 'MESSAGE', branch: 'old-style-1' }), UDP).kind, 'retransmission');
   // The whole top Via is compared (RFC 3261 §20.42), so another branch value is another Via.
@@ -187,7 +179,7 @@ test('RFC 2543 fallback - a branch without the magic cookie is matched the old w
 });
 
 test('RFC 2543 fallback - an ACK matches by the To tag of the response the transaction sent', () => {
-  const { layer, tu } = setup();
+  const { layer, tu } = setupLayer();
   tu.answer = (t, r) => void t.respond(responseTo(r, 486, { toTag: 'uas-1' }));
   layer.receiveRequest(wire({ branch: null }), UDP);
   const { transaction } = only(tu.requests);
@@ -200,14 +192,14 @@ test('RFC 2543 fallback - an ACK matches by the To tag of the response the trans
 });
 
 test('RFC 2543 fallback - an ACK before any final response matches nothing', () => {
-  const { layer, tu } = setup();
+  const { layer, tu } = setupLayer();
   layer.receiveRequest(wire({ branch: null }), UDP);
   assert.equal(layer.receiveRequest(wire({ method: 'ACK', branch: null, toTag: 'uas-1' }), UDP).kind, 'stray-ack');
   assert.equal(tu.acks.length, 1);
 });
 
 test('RFC 2543 fallback - the ACK of a 2xx matches the Accepted transaction and goes to the TU (RFC 6026 §6)', () => {
-  const { layer, tu } = setup();
+  const { layer, tu } = setupLayer();
   tu.answer = (t, r) => void t.respond(responseTo(r, 200, { toTag: 'uas-1' }));
   layer.receiveRequest(wire({ branch: null }), UDP);
   const { transaction } = only(tu.requests);
@@ -217,7 +209,7 @@ test('RFC 2543 fallback - the ACK of a 2xx matches the Accepted transaction and 
 });
 
 test('RFC 2543 fallback - a CANCEL is matched to the request it cancels', () => {
-  const { layer, tu } = setup();
+  const { layer, tu } = setupLayer();
   layer.receiveRequest(wire({ branch: null }), UDP);
   layer.receiveRequest(wire({ method: 'CANCEL', branch: null }), UDP);
   assert.equal(tu.requests[1]?.context.cancels, tu.requests[0]?.transaction);
@@ -227,7 +219,7 @@ test('RFC 2543 fallback - a CANCEL is matched to the request it cancels', () => 
 });
 
 test('server table - transactions leave the table when they terminate', () => {
-  const { layer, tu, clock } = setup();
+  const { layer, tu, clock } = setupLayer();
   tu.answer = (t, r) => void t.respond(responseTo(r, r.method === 'INVITE' ? 200 : 202, { toTag: 'uas' }));
   layer.receiveRequest(wire(), UDP);
   layer.receiveRequest(wire({ method: 'MESSAGE', branch: 'z9hG4bK-m' }), TCP);
@@ -242,7 +234,7 @@ test('server table - transactions leave the table when they terminate', () => {
 });
 
 test('server table - a full table refuses new requests with a typed error; retransmissions are still absorbed', () => {
-  const { layer, tu } = setup({ maxServerTransactions: 2 });
+  const { layer, tu } = setupLayer({ maxServerTransactions: 2 });
   layer.receiveRequest(wire({ branch: 'z9hG4bK-1' }), UDP);
   layer.receiveRequest(wire({ branch: 'z9hG4bK-2' }), UDP);
   const out = layer.receiveRequest(wire({ branch: 'z9hG4bK-3' }), UDP);
@@ -255,7 +247,7 @@ test('server table - a full table refuses new requests with a typed error; retra
 });
 
 test('receiveRequest - a request without the headers matching needs is reported invalid', () => {
-  const { layer, tu } = setup();
+  const { layer, tu } = setupLayer();
   const uri = parseUri('sip:bob@biloxi.example.com');
   assert.ok(uri.ok);
   const bare = new SipRequest('OPTIONS', uri.value, new SipHeaders());
@@ -266,7 +258,7 @@ test('receiveRequest - a request without the headers matching needs is reported 
 });
 
 test('server events - Timer H and transport errors reach the TU with the transaction', async () => {
-  const { layer, tu, transport, clock } = setup();
+  const { layer, tu, transport, clock } = setupLayer();
   tu.answer = (t, r) => void t.respond(responseTo(r, 480, { toTag: 'uas' }));
   layer.receiveRequest(wire(), UDP);
   const { transaction } = only(tu.requests);
@@ -284,14 +276,14 @@ test('server events - Timer H and transport errors reach the TU with the transac
 });
 
 test('receive - dispatches requests and responses', () => {
-  const { layer, tu } = setup();
+  const { layer, tu } = setupLayer();
   assert.equal(layer.receive(wire({ method: 'OPTIONS' }), UDP).kind, 'new');
   assert.equal(layer.receive(responseTo(wire(), 200, { toTag: 'x' }), UDP).kind, 'stray');
   assert.equal(tu.strays.length, 1);
 });
 
 test('close - disposes every transaction without telling the TU', () => {
-  const { layer, tu, clock } = setup();
+  const { layer, tu, clock } = setupLayer();
   layer.receiveRequest(wire(), UDP);
   layer.receiveRequest(wire({ method: 'MESSAGE', branch: 'z9hG4bK-m' }), UDP);
   layer.close();

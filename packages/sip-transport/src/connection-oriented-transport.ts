@@ -66,7 +66,7 @@ export abstract class ConnectionOrientedTransport<
   private readonly own = new Set<Connection>();
   private closing = false;
 
-  protected constructor(
+  constructor(
     protected readonly ctx: TransportContext,
     protected readonly options: Options,
   ) {

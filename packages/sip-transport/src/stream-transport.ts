@@ -6,7 +6,7 @@ import { ConnectionOrientedTransport, type ConnectionTransportOptions, type Dial
 import { normalizeAddress } from './endpoint.js';
 import type { Flow } from './flow.js';
 import { StreamConnection } from './stream-connection.js';
-import type { SendTarget, TransportContext } from './transport.js';
+import type { SendTarget } from './transport.js';
 
 export interface StreamTransportOptions extends ConnectionTransportOptions {
   readonly protocol: 'TCP' | 'TLS';
@@ -18,10 +18,6 @@ export interface StreamTransportOptions extends ConnectionTransportOptions {
  * this class listens with a TCP or TLS server and dials TCP, then TLS.
  */
 export class StreamTransport extends ConnectionOrientedTransport<StreamTransportOptions, Socket> {
-  constructor(ctx: TransportContext, options: StreamTransportOptions) {
-    super(ctx, options);
-  }
-
   protected override createServer(): Server {
     return this.protocol === 'TLS'
       ? createTlsServer({ ...this.options.tls, handshakeTimeout: this.ctx.connectTimeoutMs }, (s) => this.accept(s))

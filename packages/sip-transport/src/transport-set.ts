@@ -94,31 +94,18 @@ export class TransportSet {
   }
 
   private create(l: ListenerConfig, tlsClient: TlsClientOptions | undefined): Transport {
+    // What every connection-oriented transport takes from the listener config.
+    const connection = { address: l.address, port: l.port, clientOnly: l.clientOnly, tls: l.tls, tlsClient };
     switch (l.protocol) {
       case 'UDP':
         if (l.clientOnly === true) throw new TypeError('A UDP transport cannot be client-only');
         return new UdpTransport(this.ctx, l.address, l.port);
       case 'TCP':
       case 'TLS':
-        return new StreamTransport(this.ctx, {
-          protocol: l.protocol,
-          address: l.address,
-          port: l.port,
-          clientOnly: l.clientOnly,
-          tls: l.tls,
-          tlsClient,
-        });
+        return new StreamTransport(this.ctx, { ...connection, protocol: l.protocol });
       case 'WS':
       case 'WSS':
-        return new WsTransport(this.ctx, {
-          protocol: l.protocol,
-          address: l.address,
-          port: l.port,
-          clientOnly: l.clientOnly,
-          tls: l.tls,
-          tlsClient,
-          path: l.wsPath,
-        });
+        return new WsTransport(this.ctx, { ...connection, protocol: l.protocol, path: l.wsPath });
     }
   }
 

@@ -41,7 +41,7 @@ export function buildEdge(config: EdgeConfig, deps: EdgeDeps): Edge {
     flowTimer: config.registrar.flowTimer,
     isLocalDomain: (d: string) => users.isLocalDomain(d),
   });
-  const auth = new DigestAuthenticator({ users, redis: deps.redis, secret: config.authSecret, nonceTtlSeconds: config.nonceTtlSeconds });
+  const auth = new DigestAuthenticator({ users, redis: deps.redis, secret: config.authSecret, nonceTtlSeconds: config.nonceTtlSeconds, algorithms: config.authAlgorithms });
   const requester = new ServiceRequester(deps.nc, { timeoutMs: config.serviceTimeoutMs, maxInflightPerService: config.serviceMaxInflight });
   const ownHosts = new Set<string>([config.listen, config.advertisedHost ?? config.listen].map((h) => h.toLowerCase()));
   const core = new EdgeCore({

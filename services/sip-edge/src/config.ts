@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { env, loadConfig } from '@simple/platform';
+import { isDigestAlgorithm, type DigestAlgorithm } from '@simple/users';
 import { z } from 'zod';
 
 /**
@@ -26,6 +27,7 @@ export const EdgeEnv = z.object({
   SIMPLE_LOG_LEVEL: env.logLevel(),
   SIMPLE_AUTH_SECRET: env.optionalStr(),
   SIMPLE_AUTH_NONCE_TTL: env.int(300, 10, 86_400),
+  SIMPLE_AUTH_ALGORITHMS: env.list(['SHA-256', 'MD5']),
   SIMPLE_TRUSTED_PEERS: env.list([]),
   SIMPLE_SERVICE_TIMEOUT_MS: env.int(2_000, 50, 60_000),
   SIMPLE_SERVICE_MAX_INFLIGHT: env.int(2_000, 1, 1_000_000),
@@ -58,6 +60,8 @@ export interface EdgeConfig {
   readonly authSecret: string;
   readonly authSecretGenerated: boolean;
   readonly nonceTtlSeconds: number;
+  /** Digest algorithms offered, most preferred first (RFC 8760 §2.4): one challenge each. */
+  readonly authAlgorithms: readonly DigestAlgorithm[];
   /** Source addresses whose requests are not authenticated (federation peers, test rigs). */
   readonly trustedPeers: readonly string[];
   readonly serviceTimeoutMs: number;
@@ -86,6 +90,8 @@ export function readEdgeConfig(source: Readonly<Record<string, string | undefine
   if (tls === undefined && (wanted.has('tls') || wanted.has('wss'))) {
     throw new Error('SIMPLE_SIP_TRANSPORTS: tls and wss need SIMPLE_TLS_CERT_FILE and SIMPLE_TLS_KEY_FILE');
   }
+  const authAlgorithms = e.SIMPLE_AUTH_ALGORITHMS.map((a) => a.toUpperCase());
+  for (const a of authAlgorithms) if (!isDigestAlgorithm(a)) throw new Error(`SIMPLE_AUTH_ALGORITHMS: unknown digest algorithm "${a}"`);
   return Object.freeze({
     edgeId: e.SIMPLE_EDGE_ID ?? `${hostname().replace(/[^A-Za-z0-9-]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}`,
     listen: e.SIMPLE_SIP_LISTEN,
@@ -101,6 +107,7 @@ export function readEdgeConfig(source: Readonly<Record<string, string | undefine
     authSecret: e.SIMPLE_AUTH_SECRET ?? randomBytes(32).toString('hex'),
     authSecretGenerated: e.SIMPLE_AUTH_SECRET === undefined,
     nonceTtlSeconds: e.SIMPLE_AUTH_NONCE_TTL,
+    authAlgorithms: Object.freeze(authAlgorithms as DigestAlgorithm[]),
     trustedPeers: Object.freeze([...e.SIMPLE_TRUSTED_PEERS]),
     serviceTimeoutMs: e.SIMPLE_SERVICE_TIMEOUT_MS,
     serviceMaxInflight: e.SIMPLE_SERVICE_MAX_INFLIGHT,

@@ -98,11 +98,8 @@ export class EdgeCore implements RequestHandler {
         // RFC 3261 §22.3: a registrar challenges with 401; a proxy (the rest) with 407.
         const outcome = await this.d.auth.authenticate(req, req.method === 'REGISTER' ? 'www' : 'proxy');
         if (!outcome.ok) return this.answer(inc, outcome.status, outcome.reason, outcome.headers);
+        // The authenticator has checked that the credentials are the To (REGISTER) or From user's.
         identity = outcome.identity;
-        // The authenticated user must be who the request claims to come from.
-        if (req.method !== 'REGISTER' && req.from.uri.kind === 'sip' && req.from.uri.aor !== identity) {
-          return this.answer(inc, 403, 'Forbidden (From does not match the authenticated user)');
-        }
       }
     }
 
@@ -110,9 +107,9 @@ export class EdgeCore implements RequestHandler {
     if (req.method === 'REGISTER') {
       const r = await this.d.registrar.register(req, { flow, identity });
       this.answer(inc, r.status, r.reason, r.headers);
-      if (r.changed === true && req.to.uri.kind === 'sip') {
-        const aor = req.to.uri.aor;
-        this.d.nc.publish(subjects.registrationChanged(req.to.uri.host), JSON.stringify({ aor, edgeId: this.d.edgeId, at: Date.now() }));
+      if (r.changed && r.aor !== undefined) {
+        const domain = r.aor.slice(r.aor.lastIndexOf('@') + 1);
+        this.d.nc.publish(subjects.registrationChanged(domain), JSON.stringify({ aor: r.aor, edgeId: this.d.edgeId, at: Date.now() }));
       }
       return;
     }

@@ -125,7 +125,7 @@ describe('auth - credentials form', () => {
 });
 
 describe('auth - nonce-count store', () => {
-  const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+  const redis = new Redis(process.env.SIMPLE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
   const store = new NonceCountStore(redis);
   const nonce = randomBytes(33).toString('base64url');
   after(async () => {

@@ -201,9 +201,9 @@ describe('registrar (RFC 3261 §10.3)', () => {
     );
     const r = await reg.register(registerRequest({ user: u, callId: 'fetcher' }), { flow: UDP_FLOW });
     assert.deepEqual(header(r, 'Contact'), [
-      '<sip:none@192.0.2.4>;expires=3600',
+      '<sip:none@192.0.2.4>;expires=3598',
       '<sip:high2@192.0.2.6>;q=0.9;expires=3600',
-      '<sip:high@192.0.2.3>;q=0.9;expires=3599',
+      '<sip:high@192.0.2.3>;q=0.9;expires=3598',
       '<sip:mid@192.0.2.5>;q=0.5;expires=3599',
       '<sip:low@192.0.2.2>;q=0.1;expires=3598',
     ]);
@@ -394,6 +394,18 @@ describe('registrar (RFC 3261 §10.3)', () => {
     const reg = registrar({ isLocalDomain: async (d) => Promise.resolve(d === 'example.com') });
     const r = await reg.register(registerRequest({ user: user(), contacts: ['<sip:a@192.0.2.2>'] }), { flow: UDP_FLOW });
     assert.equal(r.status, 200);
+  });
+
+  it('store failure - a REGISTER the database cannot commit gets 500 with the error', async () => {
+    const down = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+    try {
+      const r = await registrar({}, down).register(registerRequest({ user: user(), contacts: ['<sip:a@192.0.2.2>'] }), { flow: UDP_FLOW });
+      assert.equal(r.status, 500);
+      assert.equal(r.changed, false);
+      assert.ok(r.error instanceof Error);
+    } finally {
+      down.disconnect();
+    }
   });
 
   it('config - inconsistent bounds are refused at construction', () => {

@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 
 import { H, formatAuthHeader, parseAuthHeader, parseUri, unescape, uriEquals, type AuthHeader, type SipRequest } from '@simple/sip-message';
-import { DIGEST_HEX_LENGTH, parseDomainName, isValidUserPart, type DigestAlgorithm, type RedisConnection, type UserRecord } from '@simple/users';
+import { DIGEST_ALGORITHMS, isDigestAlgorithm, isValidUserPart, parseDomainName, type DigestAlgorithm, type RedisConnection, type UserRecord } from '@simple/users';
 
+import type { AuthFailureCause, AuthObserver } from './auth-observer.js';
 import type { AuthKind, AuthOutcome } from './auth-outcome.js';
 import { checkDigestCredentials, type DigestCredentials } from './digest-credentials.js';
 import { computeDigestResponse } from './digest-response.js';
@@ -30,6 +31,8 @@ export interface DigestAuthenticatorOptions {
   readonly algorithms?: readonly ChallengeAlgorithm[];
   /** Wall-clock milliseconds since the epoch, the same on every replica (default Date.now). */
   readonly clock?: { now(): number };
+  /** Told of every refusal, with its cause (logs, metrics). */
+  readonly observer?: AuthObserver;
 }
 
 export const DEFAULT_NONCE_TTL_SECONDS = 300;
@@ -69,6 +72,7 @@ export class DigestAuthenticator {
   private readonly counts: NonceCountStore;
   private readonly algorithms: readonly ChallengeAlgorithm[];
   private readonly clock: { now(): number };
+  private readonly observer: AuthObserver | undefined;
 
   constructor(opts: DigestAuthenticatorOptions) {
     if (typeof opts.secret !== 'string' || opts.secret.length < MIN_SECRET_LENGTH) {
@@ -78,53 +82,65 @@ export class DigestAuthenticator {
     if (!Number.isInteger(ttl) || ttl < 1) throw new RangeError(`DigestAuthenticator: nonceTtlSeconds ${ttl} is not a positive integer`);
     const algorithms = opts.algorithms ?? DEFAULT_ALGORITHMS;
     // RFC 8760 §2.3: several challenges with the same realm "MUST use a different digest algorithm".
-    if (algorithms.length === 0 || new Set(algorithms).size !== algorithms.length || algorithms.some((a) => !(a in DIGEST_HEX_LENGTH))) {
-      throw new RangeError(`DigestAuthenticator: algorithms must be distinct among ${Object.keys(DIGEST_HEX_LENGTH).join(', ')}`);
+    if (algorithms.length === 0 || new Set(algorithms).size !== algorithms.length || !algorithms.every(isDigestAlgorithm)) {
+      throw new RangeError(`DigestAuthenticator: algorithms must be distinct among ${DIGEST_ALGORITHMS.join(', ')}`);
     }
     this.users = opts.users;
     this.nonces = new StatelessNonce(opts.secret, ttl * 1000);
     this.counts = new NonceCountStore(opts.redis);
     this.algorithms = Object.freeze([...algorithms]);
     this.clock = opts.clock ?? { now: () => Date.now() };
+    this.observer = opts.observer;
   }
 
   async authenticate(req: SipRequest, kind: AuthKind): Promise<AuthOutcome> {
     const method = req.method.toUpperCase();
     if (method === 'ACK' || method === 'CANCEL') throw new RangeError(`DigestAuthenticator: ${method} is never challenged (RFC 3261 §22.1)`);
+    const k = KIND[kind];
+    const failure: { cause: AuthFailureCause; kind: AuthKind; method: string; realm?: string; username?: string } = { cause: 'malformed', kind, method: req.method };
+    const refuse = (cause: AuthFailureCause, outcome: AuthOutcome): AuthOutcome => {
+      failure.cause = cause;
+      this.observer?.rejected(failure);
+      return outcome;
+    };
 
     // Whose credentials are wanted: the AOR being registered, or the sender.
     const field = method === 'REGISTER' ? 'To' : 'From';
     const addr = req.headers.typed(method === 'REGISTER' ? H.to : H.from);
-    if (!addr.ok) return reject(400, addr.error.reason);
-    if (addr.value === undefined) return reject(400, `Missing ${field} header`);
+    if (!addr.ok) return refuse('malformed', reject(400, addr.error.reason));
+    if (addr.value === undefined) return refuse('malformed', reject(400, `Missing ${field} header`));
     const uri = addr.value.uri;
-    if (uri.kind !== 'sip') return reject(403, `${field} is not a SIP URI`);
-    if (uri.user === undefined) return reject(403, `${field} URI has no user part`);
+    if (uri.kind !== 'sip') return refuse('foreign-domain', reject(403, `${field} is not a SIP URI`));
+    if (uri.user === undefined) return refuse('foreign-domain', reject(403, `${field} URI has no user part`));
     const domain = parseDomainName(uri.host);
     const realm = domain.ok ? await this.users.realmOf(domain.value) : undefined;
-    if (!domain.ok || realm === undefined) return reject(403, `Domain ${uri.host} is not served here`);
+    if (!domain.ok || realm === undefined) return refuse('foreign-domain', reject(403, `Domain ${uri.host} is not served here`));
     const subjectUser = unescape(uri.user);
+    failure.realm = realm;
 
-    const k = KIND[kind];
     const selected = this.select(req, kind, realm);
-    if (selected.kind === 'defect') return reject(400, selected.reason);
+    if (selected.kind === 'defect') return refuse('malformed', reject(400, selected.reason));
     // RFC 3261 §22.2/§22.3: no (usable) credentials for our realm: challenge.
-    if (selected.kind === 'none') return this.challenge(kind, realm, false);
+    if (selected.kind === 'none') return refuse('no-credentials', this.challenge(kind, realm, false));
     const c = selected.value;
+    failure.username = c.username;
 
     const nonce = this.nonces.check(c.nonce, realm, this.clock.now());
     // Not a nonce of ours (forged, another realm, garbled): a fresh challenge, not stale.
-    if (nonce.status === 'invalid') return this.challenge(kind, realm, false);
+    if (nonce.status === 'invalid') return refuse('invalid-nonce', this.challenge(kind, realm, false));
 
     // RFC 8760 §2.6 item 6: the UAS "MAY still accept it if the two fields are
     // not equivalent". Accepted: the Request-URI itself, or any well-formed sip:
     // or sips: URI (SIPp sends sip:<server ip>:<port>); the digest covers the
     // uri as sent either way. Anything else is a 400 (RFC 7616 §3.4.6).
     const digestUri = parseUri(c.uri);
-    if (!digestUri.ok) return reject(400, `Bad ${k.header}: bad uri (${digestUri.error.reason})`);
-    if (digestUri.value.kind !== 'sip' && !uriEquals(digestUri.value, req.uri)) return reject(400, `Bad ${k.header}: uri does not match the Request-URI`);
+    if (!digestUri.ok) return refuse('malformed', reject(400, `Bad ${k.header}: bad uri (${digestUri.error.reason})`));
+    if (digestUri.value.kind !== 'sip' && !uriEquals(digestUri.value, req.uri)) {
+      return refuse('malformed', reject(400, `Bad ${k.header}: uri does not match the Request-URI`));
+    }
 
-    // Unknown user and wrong password end alike: same challenge, same work.
+    // Unknown user and wrong password end alike for the client: the same
+    // challenge, after the same work.
     const user = isValidUserPart(c.username) ? await this.users.getUser(`${c.username}@${domain.value}`) : undefined;
     const known = user !== undefined && user.realm === realm;
     const expected = computeDigestResponse({
@@ -136,21 +152,25 @@ export class DigestAuthenticator {
       qop: c.qop,
     });
     const match = timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(c.response, 'hex'));
-    if (!known || !match) return this.challenge(kind, realm, false);
+    if (!known) return refuse('unknown-user', this.challenge(kind, realm, false));
+    if (!match) return refuse('wrong-password', this.challenge(kind, realm, false));
 
     // RFC 7616 §3.3: stale=true tells the client to retry with the new nonce
     // "without prompting for a new username and password"; only for a digest
     // that was right for its (expired) nonce (RFC 2617 §3.2.1).
-    if (nonce.status === 'expired') return this.challenge(kind, realm, true);
+    if (nonce.status === 'expired') return refuse('stale-nonce', this.challenge(kind, realm, true));
 
-    if (c.username !== subjectUser) return reject(403, `Credentials are not those of the ${field} user`);
+    // As Kamailio's auth_check with its user check: the credentials must be
+    // those of the user the request speaks for.
+    if (c.username !== subjectUser) return refuse('wrong-user', reject(403, `Credentials are not those of the ${field} user`));
 
     // RFC 7616 §3.4: "if the same nc value is seen twice, then the request is a
     // replay". The nc must grow per nonce; the RFC 2069 form (no nc) is
-    // accepted once per nonce, counted as nc 1.
+    // accepted once per nonce, counted as nc 1. Recorded last, after the
+    // digest is proven, so that forged requests cannot use up a client's counts.
     const ttlMs = nonce.expiresAt - this.clock.now() + CLOCK_SKEW_MS;
     const fresh = await this.counts.advance(c.nonce, c.qop?.count ?? 1, ttlMs);
-    if (!fresh) return this.challenge(kind, realm, true);
+    if (!fresh) return refuse('replay', this.challenge(kind, realm, true));
 
     return { ok: true, identity: user.aor };
   }

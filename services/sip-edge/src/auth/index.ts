@@ -5,3 +5,4 @@ export { StatelessNonce, CLOCK_SKEW_MS, type NonceCheck } from './stateless-nonc
 export { NonceCountStore } from './nonce-count-store.js';
 export { checkDigestCredentials, type DigestCredentials, type CredentialsCheck } from './digest-credentials.js';
 export { computeDigestResponse, type DigestInput } from './digest-response.js';
+export type { AuthObserver, AuthFailure, AuthFailureCause } from './auth-observer.js';

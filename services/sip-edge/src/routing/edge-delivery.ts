@@ -1,6 +1,6 @@
 import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { ENVELOPE_HEADERS, readFlow, subjects } from '@simple/contracts';
-import { createResponse, parseMessage, serializeMessage, Via, type SipRequest } from '@simple/sip-message';
+import { createResponse, parseMessage, serializeMessage, type SipRequest } from '@simple/sip-message';
 import type { SipStack, StackTarget } from '@simple/sip-stack';
 import { toTransportProtocol } from '@simple/sip-transport';
 import type { Logger } from '@simple/platform';
@@ -41,7 +41,7 @@ export class EdgeDelivery {
   }
 
   private async deliver(msg: Msg): Promise<void> {
-    const parsed = parseMessage(Buffer.from(msg.data));
+    const parsed = parseMessage(withEdgeVia(Buffer.from(msg.data)));
     if (!parsed.ok || parsed.value.kind !== 'request') {
       return this.replyError(msg, parsed.ok ? 'not a request' : `unparseable request: ${parsed.error.reason}`);
     }
@@ -60,8 +60,6 @@ export class EdgeDelivery {
       if (f === undefined || !this.stack.transport.transports.isFlowOpen(f)) return this.reply(msg, req, 430);
       target = { flow: f };
     }
-    // The edge is the one that sends: its own Via, with a fresh branch (RFC 3261 §8.1.1.7).
-    if (!req.headers.has('via')) req.headers.prepend('Via', new Via(protocol, 'invalid.invalid').toString());
     this.inflight++;
     try {
       const res = await this.stack.sendRequest(req, target);
@@ -81,4 +79,19 @@ export class EdgeDelivery {
     h.set(ENVELOPE_HEADERS.error, error);
     msg.respond(new Uint8Array(0), { headers: h });
   }
+}
+
+const CRLF = Buffer.from('\r\n');
+/** A placeholder Via; the transport fills in sent-by and transport, the transaction layer the branch. */
+const EDGE_VIA = Buffer.from('Via: SIP/2.0/UDP invalid.invalid\r\n');
+
+/**
+ * Services send requests without a Via: the edge is the element that sends
+ * them, so the Via is its own (RFC 3261 §8.1.1.7, §18.1.1). A request that
+ * already has one keeps it on top of the edge's.
+ */
+function withEdgeVia(bytes: Buffer): Buffer {
+  const eol = bytes.indexOf(CRLF);
+  if (eol < 0) return bytes;
+  return Buffer.concat([bytes.subarray(0, eol + 2), EDGE_VIA, bytes.subarray(eol + 2)]);
 }
