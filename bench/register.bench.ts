@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort } from './lib/free-ports.js';
 import { startKamailio } from './lib/kamailio-runner.js';
-import { installCleanupHandlers, stopAllOwned } from './lib/owned-processes.js';
+import { installCleanupHandlers, interruptedBy, stopAllOwned } from './lib/owned-processes.js';
 import { backendPids, startPlatform } from './lib/platform-runner.js';
 import { CpuSampler, processTree, type CpuGroup } from './lib/process-cpu.js';
 import { cpuPerCycleUs, formatComparison, formatRun, type ServerRun } from './lib/report-format.js';
@@ -26,15 +26,22 @@ import { generateUsers, provisionUserStore, writeSippInjectionFile } from './lib
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(BENCH, '..');
 
+/** Seconds a load may run past its planned duration (answers still on their way, retransmissions). */
+const GRACE_S = 3;
+
 const HELP = `npm run bench:register -- [options]
 
 REGISTER -> 401 -> REGISTER with digest credentials -> 200, driven by SIPp,
 against Kamailio and then against our SIP edge; prints the achieved rates, the
 CPU split and finally "ratio register: <ours / Kamailio's>".
 
-  --rate N            new registration cycles per second, the SIPp target (default 2000)
-  --duration S        seconds of load per server; calls = rate x duration (default 10)
-  --limit N           cycles in flight at most (SIPp -l; default 2000)
+  --rate N            SIPp's target of new cycles per second (default 50000: more than
+                      either server answers here, so the in-flight limit paces the load)
+  --duration S        seconds of load per server: at most rate x duration cycles, and
+                      SIPp stops ${GRACE_S} s after it in any case (default 10)
+  --limit N           cycles in flight at most (SIPp -l; default 100)
+                      Default = capacity: each server runs as fast as it answers with
+                      100 cycles in flight. Fixed rate instead: --rate 2000 --limit 5000
   --only NAME         kamailio | platform: run one server only (no ratio line)
   --transport T       udp | tcp (default udp)
   --users N           distinct users, used in turn (default 20000)
@@ -103,9 +110,9 @@ if (opt.help === true) {
   process.exit(0);
 }
 
-const rate = intOpt(opt.rate, 'rate', 2000);
+const rate = intOpt(opt.rate, 'rate', 50000);
 const duration = intOpt(opt.duration, 'duration', 10);
-const limit = intOpt(opt.limit, 'limit', 2000);
+const limit = intOpt(opt.limit, 'limit', 100);
 const nUsers = intOpt(opt.users, 'users', 20000);
 const expires = intOpt(opt.expires, 'expires', 60);
 const domain = opt.domain ?? '127.0.0.1';
@@ -131,8 +138,6 @@ const tools: Tools = found.tools;
 
 installCleanupHandlers();
 
-/** Seconds a load may run past its planned duration (answers still on their way, retransmissions). */
-const GRACE_S = 3;
 const SCENARIO = join(BENCH, 'sipp', 'register-auth.xml');
 const KAMAILIO_CFG = join(BENCH, 'kamailio', 'register.cfg');
 
@@ -166,7 +171,18 @@ async function probe(base: ReturnType<typeof sippBase>): Promise<string | undefi
   if (r.files.messages !== undefined) {
     trace = readFileSync(r.files.messages, 'utf8').split('\n').slice(-45).join('\n');
   }
-  return `the one-call probe failed (ok=${r.ok} failed=${r.failed}, sipp rc=${r.exit.code}); messages (${r.files.messages ?? 'none'}):\n${trace}`;
+  let errors = '';
+  try {
+    errors = readFileSync(r.files.errors, 'utf8');
+  } catch {
+    // no error file
+  }
+  const hint = /authentication must use MD5/.test(errors)
+    ? '\nSIPp 3.6.1 answers the first WWW-Authenticate only, and only with MD5: the server must challenge with MD5 alone' +
+      ' (the bench sets SIMPLE_AUTH_ALGORITHMS=MD5 for the edge; the edge must honour it)'
+    : '';
+  const lastErr = errors.split('\n').filter((l) => l.trim() !== '').slice(-3).join('\n');
+  return `the one-call probe failed (ok=${r.ok} failed=${r.failed}, sipp rc=${r.exit.code}); messages (${r.files.messages ?? 'none'}):\n${trace}\nSIPp errors (${r.files.errors}):\n${lastErr}${hint}`;
 }
 
 interface LoadSetup {
@@ -185,6 +201,8 @@ async function load(setup: LoadSetup, base: ReturnType<typeof sippBase>): Promis
   sampler.start();
   const sipp = await run.result;
   const cpu = sampler.stop();
+  const sig = interruptedBy();
+  if (sig !== undefined) throw new Error(`interrupted by ${sig}`);
   return { server: setup.server, description: setup.description, target: base.target, sipp, cpu, serverGroups: setup.serverGroups, notes: [] };
 }
 

@@ -87,6 +87,12 @@ export async function stopAllOwned(graceMs = 5000): Promise<void> {
 }
 
 let installed = false;
+let interrupted: NodeJS.Signals | undefined;
+
+/** The signal that interrupted the run, if one did (the cleanup is under way). */
+export function interruptedBy(): NodeJS.Signals | undefined {
+  return interrupted;
+}
 
 /**
  * On SIGINT/SIGTERM/SIGHUP: stop what we started, then exit 130/143/129.
@@ -96,11 +102,10 @@ export function installCleanupHandlers(log: (msg: string) => void = (m) => conso
   if (installed) return;
   installed = true;
   const codes: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
-  let stopping = false;
   for (const sig of Object.keys(codes) as NodeJS.Signals[]) {
     process.on(sig, () => {
-      if (stopping) return;
-      stopping = true;
+      if (interrupted !== undefined) return;
+      interrupted = sig;
       log(`\n${sig}: stopping ${owned.size} process(es) the bench started`);
       void stopAllOwned(3000).finally(() => process.exit(codes[sig] ?? 1));
     });

@@ -14,6 +14,9 @@ export interface ServerRun {
   readonly notes: readonly string[];
 }
 
+/** Above this (% of one core) the rest of the machine is said to have disturbed the run. */
+const BUSY_PCT = 25;
+
 const f1 = (n: number): string => n.toFixed(1);
 const pct = (n: number | undefined): string => (n === undefined ? 'n/a' : `${Math.round(n)}%`);
 
@@ -50,8 +53,14 @@ export function formatRun(run: ServerRun): string {
   );
   const perCycle = cpuPerCycleUs(run);
   if (perCycle !== undefined) lines.push(`   server-side CPU per successful cycle: ${f1(perCycle)} µs (${run.serverGroups.join(' + ')})`);
+  if (run.cpu.restOfMachinePct > BUSY_PCT) {
+    lines.push(
+      `   warning: other processes used ${pct(run.cpu.restOfMachinePct)} of a core meanwhile: the rates are lower and noisier than on an idle machine`,
+    );
+  }
   for (const n of run.notes) lines.push(`   ${n}`);
-  lines.push(`   files: ${s.files.stats}, ${s.files.screen}${s.files.rtt === undefined ? '' : `, ${s.files.rtt}`}`);
+  const errs = s.failed > 0 ? `, ${s.files.errors}` : '';
+  lines.push(`   files: ${s.files.stats}, ${s.files.screen}${s.files.rtt === undefined ? '' : `, ${s.files.rtt}`}${errs}`);
   return lines.join('\n');
 }
 

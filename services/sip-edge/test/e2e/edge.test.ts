@@ -150,13 +150,19 @@ describe('sip-edge end to end (real NATS and Redis, SIPp and sipsak)', { skip: s
     await users.addUser(`${user}@${ipDomain}`, PASSWORD);
     try {
       const localPort = await freePort();
-      const r = await exec('sipsak', ['-U', '-C', `sip:${user}@127.0.0.1:${localPort}`, '-s', `sip:${user}@${ipDomain}:${edge.sipPort}`,
-        '-H', '127.0.0.1', '-l', String(localPort), '-S', '-a', PASSWORD, '-x', '300', '-vv'], { timeout: 30_000 })
-        .catch((e: { stdout?: string; stderr?: string; code?: number }) => e);
-      const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-      assert.equal((r as { code?: number }).code ?? 0, 0, out);
-      assert.match(out, /401 Unauthorized/, 'sipsak was challenged');
-      assert.match(out, /200 OK/, out);
+      const sipsak = (password: string) =>
+        exec('sipsak', ['-U', '-C', `sip:${user}@127.0.0.1:${localPort}`, '-s', `sip:${user}@${ipDomain}:${edge.sipPort}`,
+          '-H', '127.0.0.1', '-l', String(localPort), '-S', '-u', user, '-a', password, '-x', '300', '-vv'], { timeout: 30_000 })
+          .then((r) => ({ code: 0, out: r.stdout + r.stderr }), (e: { stdout?: string; stderr?: string; code?: number }) => ({ code: e.code ?? -1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` }));
+      const bad = await sipsak('wrong-password');
+      assert.notEqual(bad.code, 0, `sipsak registered with a wrong password: ${bad.out}`);
+      const good = await sipsak(PASSWORD);
+      assert.equal(good.code, 0, good.out);
+      assert.match(good.out, /authorizing/, 'sipsak was challenged');
+      assert.match(good.out, /usrloc tests completed successful/, good.out);
+      const registrar = new Registrar({ redis, isLocalDomain: async () => true });
+      const bindings = await registrar.lookup(`${user}@${ipDomain}`);
+      assert.ok(bindings.some((b) => b.contact === `sip:${user}@127.0.0.1:${localPort}`), JSON.stringify(bindings));
     } finally {
       await users.removeUser(`${user}@${ipDomain}`);
       await redis.del(`simple:loc:{${user}@${ipDomain}}`);
@@ -217,7 +223,7 @@ describe('sip-edge end to end (real NATS and Redis, SIPp and sipsak)', { skip: s
 
   it('a NOTIFY from a service reaches a client registered over TCP with Outbound, over its connection', { timeout: 60_000 }, async () => {
     const nc: NatsConnection = await connect({ servers: '127.0.0.1:4222' });
-    const registrar = new Registrar({ redis, minExpires: 60, maxExpires: 3600, defaultExpires: 3600, flowTimer: 120, isLocalDomain: async () => true });
+    const registrar = new Registrar({ redis, isLocalDomain: async () => true });
     const aor = `bob@${domain}`;
     await redis.del(`simple:loc:{${aor}}`);
     try {
@@ -241,7 +247,8 @@ describe('sip-edge end to end (real NATS and Redis, SIPp and sipsak)', { skip: s
         `NOTIFY ${binding.contact} SIP/2.0`,
         `From: <sip:presence@${domain}>;tag=svc1`,
         `To: <sip:${aor}>;tag=cli1`,
-        `Call-ID: notify-${randomBytes(4).toString('hex')}`,
+        // SIPp maps messages to its call by Call-ID: the NOTIFY joins the REGISTER's.
+        `Call-ID: ${binding.callId}`,
         'CSeq: 1 NOTIFY',
         'Max-Forwards: 70',
         'Event: presence',
