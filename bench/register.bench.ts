@@ -357,7 +357,7 @@ async function main(): Promise<number> {
       rtt_ms: r.sipp.rtt ?? null,
       cpu_pct: Object.fromEntries(Object.entries(r.cpu.pct).map(([k, v]) => [k, Math.round(v)])),
       rest_of_machine_pct: Math.round(r.cpu.restOfMachinePct),
-      server_cpu_us_per_cycle: cpuPerCycleUs(r) ?? null,
+      server_cpu_us_per_cycle: ((us) => (us === undefined ? null : Number(us.toFixed(1))))(cpuPerCycleUs(r)),
     };
   }
   if (kam !== undefined && ours !== undefined) {

@@ -82,9 +82,10 @@ SIMPLE platform starting (${services.map((s) => s.name).join(', ')}); runtime fi
   SIP        udp and tcp on port ${sipPort}, ws on port ${wsPort} (tls/wss when SIMPLE_TLS_CERT_FILE/KEY_FILE are set)
   admin API  http://127.0.0.1:${adminPort} (token in ${adminTokenFile})
   metrics    http://127.0.0.1:9060/metrics (sip-edge), :9061 (provisioning)
-Add a domain and a user, then register a client:
-  npm run simplectl -- domain add example.com
-  npm run simplectl -- user add alice@example.com --password secret
-  sipsak -U -C sip:alice@127.0.0.1:5070 -s sip:alice@example.com -H 127.0.0.1 -p 127.0.0.1:${sipPort} -a secret
+Add a domain and a user, then register a client (here sipsak; any SIP phone works the same way):
+  npm run simplectl -- domain add 127.0.0.1
+  npm run simplectl -- user add alice@127.0.0.1 --password secret
+  sipsak -U -C sip:alice@127.0.0.1:5070 -s sip:alice@127.0.0.1:${sipPort} -H 127.0.0.1 -l 5070 -S -u alice -a secret -x 3600
+  (a phone: user alice, domain 127.0.0.1 or this host's address, password secret, proxy <this host>:${sipPort})
 Stop with Ctrl-C.
 `);
