@@ -280,7 +280,8 @@ async function main(): Promise<number> {
       const base = sippBase('platform', udpPort, sippPort, resultsDir, injectionFile);
       const backends = backendPids(natsUrl, redisUrl);
       if (backends.nats === undefined || backends.redis === undefined) {
-        console.error(`platform: ${backends.nats === undefined ? `no nats-server listening for ${natsUrl}` : ''} ${backends.redis === undefined ? `no redis-server listening for ${redisUrl}` : ''}(start them first; the bench does not)`);
+        const missing = [backends.nats === undefined ? `nats-server for ${natsUrl}` : '', backends.redis === undefined ? `redis-server for ${redisUrl}` : ''].filter((m) => m !== '');
+        console.error(`platform: nothing listens as ${missing.join(' and ')}: start them first (the bench does not)`);
         failures++;
         continue;
       }

@@ -97,12 +97,13 @@ function listeningInodes(port: number): Set<number> {
 
 /**
  * The PID of the process listening on TCP `port`, found through the socket's
- * inode in /proc/<pid>/fd; `fallbackName` (a command name) when the sockets
- * cannot be read. Undefined if nothing is found.
+ * inode in /proc/<pid>/fd; when something listens but its owner cannot be
+ * read, the only process named `fallbackName`. Undefined if nothing listens.
  */
 export function pidListeningOnTcp(port: number, fallbackName?: string): number | undefined {
   const inodes = listeningInodes(port);
-  if (inodes.size > 0) {
+  if (inodes.size === 0) return undefined; // nothing listens there
+  {
     for (const pid of numericEntries('/proc')) {
       for (const fd of numericEntries(`/proc/${pid}/fd`)) {
         let link: string;
