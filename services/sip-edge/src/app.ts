@@ -6,7 +6,8 @@ import type { EdgeConfig } from './config.js';
 import { EdgeCore } from './edge-core.js';
 import { edgeListeners } from './listeners.js';
 import { LocalDomains } from './local-domains.js';
-import { Registrar } from './registrar/index.js';
+import { BindingSweeper, Registrar } from './registrar/index.js';
+import { subjects } from '@simple/contracts';
 import { EdgeDelivery } from './routing/edge-delivery.js';
 import { ALLOW } from './routing/service-route.js';
 import { ServiceRequester } from './routing/service-requester.js';
@@ -70,6 +71,14 @@ export function buildEdge(config: EdgeConfig, deps: EdgeDeps): Edge {
   );
   exportStackStats(deps.metrics, stack.stats);
   const delivery = new EdgeDelivery(config.edgeId, deps.nc, stack, deps.log, config.serviceMaxInflight);
+  const sweeper = new BindingSweeper({
+    redis: deps.redis,
+    store: registrar.store,
+    onLapsed: (aor) => {
+      const domain = aor.slice(aor.lastIndexOf('@') + 1);
+      deps.nc.publish(subjects.registrationChanged(domain), JSON.stringify({ aor, edgeId: config.edgeId, at: Date.now(), lapsed: true }));
+    },
+  });
 
   return {
     stack,
@@ -79,8 +88,10 @@ export function buildEdge(config: EdgeConfig, deps: EdgeDeps): Edge {
       requester.start();
       delivery.start();
       await stack.start();
+      sweeper.start();
     },
     async stop() {
+      await sweeper.stop();
       await stack.stop();
       await delivery.stop();
       await requester.stop();

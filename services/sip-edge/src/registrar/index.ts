@@ -6,3 +6,4 @@ export { type Binding, compareBindings, formatBindingContact } from './binding.j
 export { addressOfRecord } from './address-of-record.js';
 export { contactBindingKey, outboundBindingKey, canonicalInstanceId } from './binding-key.js';
 export { RegistrarError } from './registrar-error.js';
+export { BindingSweeper, type BindingSweeperOptions } from './binding-sweeper.js';
