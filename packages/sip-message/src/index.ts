@@ -24,3 +24,4 @@ export { createResponse, createErrorResponse, newTag, REASON_PHRASES, type Respo
 export { validateMessage } from './validate.js';
 export { parseMultipart, messageParts, buildMultipart, type BodyPart } from './multipart.js';
 export { quote, unquote, splitList } from './scanner.js';
+export { randomHex } from './random-hex.js';

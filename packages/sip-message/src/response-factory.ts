@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './random-hex.js';
 import { H } from './header-specs.js';
 import type { SipRequest } from './message.js';
 import { SipResponse } from './message.js';
@@ -25,7 +25,7 @@ export const REASON_PHRASES: Readonly<Record<number, string>> = {
 
 /** A random tag with at least 32 bits of randomness (RFC 3261 §19.3). */
 export function newTag(): string {
-  return randomBytes(6).toString('hex');
+  return randomHex(6);
 }
 
 const COPIED = ['via', 'from', 'to', 'call-id', 'cseq'];

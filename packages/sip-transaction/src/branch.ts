@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { BRANCH_COOKIE } from '@simple/sip-message';
+import { BRANCH_COOKIE, randomHex } from '@simple/sip-message';
 
 /**
  * A fresh branch parameter: the magic cookie followed by 96 random bits, so
@@ -7,5 +6,5 @@ import { BRANCH_COOKIE } from '@simple/sip-message';
  * (RFC 3261 §8.1.1.7).
  */
 export function newBranch(): string {
-  return BRANCH_COOKIE + randomBytes(12).toString('hex');
+  return BRANCH_COOKIE + randomHex(12);
 }

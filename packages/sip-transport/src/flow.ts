@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '@simple/sip-message';
 
 import type { Endpoint } from './endpoint.js';
 import { normalizeAddress } from './endpoint.js';
@@ -34,10 +34,10 @@ export function udpFlowId(local: Endpoint, remote: Endpoint): string {
 }
 
 let flowCounter = 0;
-const flowSalt = randomBytes(4).toString('hex');
+const flowSalt = randomHex(4);
 
 /** A fresh id for a connection flow: unique in the process and not guessable from outside. */
 export function newConnectionFlowId(protocol: TransportProtocol): string {
   flowCounter = (flowCounter + 1) % Number.MAX_SAFE_INTEGER;
-  return `${protocol.toLowerCase()}-${flowSalt}-${flowCounter.toString(36)}-${randomBytes(4).toString('hex')}`;
+  return `${protocol.toLowerCase()}-${flowSalt}-${flowCounter.toString(36)}-${randomHex(4)}`;
 }

@@ -1,7 +1,7 @@
 import type { Logger, Metrics, NatsConnection, RedisClient } from '@simple/platform';
 import { SipStack, type SipStackStats } from '@simple/sip-stack';
 import { UserStore } from '@simple/users';
-import { DigestAuthenticator } from './auth/index.js';
+import { CachedUserDirectory, DigestAuthenticator } from './auth/index.js';
 import type { EdgeConfig } from './config.js';
 import { EdgeCore } from './edge-core.js';
 import { edgeListeners } from './listeners.js';
@@ -42,7 +42,7 @@ export function buildEdge(config: EdgeConfig, deps: EdgeDeps): Edge {
     flowTimer: config.registrar.flowTimer,
     isLocalDomain: (d: string) => users.isLocalDomain(d),
   });
-  const auth = new DigestAuthenticator({ users, redis: deps.redis, secret: config.authSecret, nonceTtlSeconds: config.nonceTtlSeconds, algorithms: config.authAlgorithms });
+  const auth = new DigestAuthenticator({ users: new CachedUserDirectory(users, config.authCacheMs), redis: deps.redis, secret: config.authSecret, nonceTtlSeconds: config.nonceTtlSeconds, algorithms: config.authAlgorithms });
   const requester = new ServiceRequester(deps.nc, { timeoutMs: config.serviceTimeoutMs, maxInflightPerService: config.serviceMaxInflight });
   const ownHosts = new Set<string>([config.listen, config.advertisedHost ?? config.listen].map((h) => h.toLowerCase()));
   const core = new EdgeCore({

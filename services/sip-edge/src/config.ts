@@ -29,6 +29,7 @@ export const EdgeEnv = z.object({
   SIMPLE_AUTH_NONCE_TTL: env.int(300, 10, 86_400),
   // MD5 first: deployed clients (SIPp 3.6, sipsak, older phones) answer the first challenge and know only MD5;
   // set SHA-256,MD5 where every client implements RFC 8760.
+  SIMPLE_AUTH_CACHE_MS: env.int(5_000, 0, 600_000),
   SIMPLE_AUTH_ALGORITHMS: env.list(['MD5', 'SHA-256']),
   SIMPLE_TRUSTED_PEERS: env.list([]),
   SIMPLE_SERVICE_TIMEOUT_MS: env.int(2_000, 50, 60_000),
@@ -62,6 +63,8 @@ export interface EdgeConfig {
   readonly authSecret: string;
   readonly authSecretGenerated: boolean;
   readonly nonceTtlSeconds: number;
+  /** How long realms and HA1 values are cached (ms); 0: read Redis every time. */
+  readonly authCacheMs: number;
   /** Digest algorithms offered, most preferred first (RFC 8760 §2.4): one challenge each. */
   readonly authAlgorithms: readonly DigestAlgorithm[];
   /** Source addresses whose requests are not authenticated (federation peers, test rigs). */
@@ -109,6 +112,7 @@ export function readEdgeConfig(source: Readonly<Record<string, string | undefine
     authSecret: e.SIMPLE_AUTH_SECRET ?? randomBytes(32).toString('hex'),
     authSecretGenerated: e.SIMPLE_AUTH_SECRET === undefined,
     nonceTtlSeconds: e.SIMPLE_AUTH_NONCE_TTL,
+    authCacheMs: e.SIMPLE_AUTH_CACHE_MS,
     authAlgorithms: Object.freeze(authAlgorithms as DigestAlgorithm[]),
     trustedPeers: Object.freeze([...e.SIMPLE_TRUSTED_PEERS]),
     serviceTimeoutMs: e.SIMPLE_SERVICE_TIMEOUT_MS,

@@ -3,6 +3,7 @@ export { DigestAuthenticator, DEFAULT_ALGORITHMS, DEFAULT_NONCE_TTL_SECONDS, typ
 export type { AuthKind, AuthOutcome } from './auth-outcome.js';
 export { StatelessNonce, CLOCK_SKEW_MS, type NonceCheck } from './stateless-nonce.js';
 export { NonceCountStore } from './nonce-count-store.js';
+export { CachedUserDirectory } from './cached-user-directory.js';
 export { checkDigestCredentials, type DigestCredentials, type CredentialsCheck } from './digest-credentials.js';
 export { computeDigestResponse, type DigestInput } from './digest-response.js';
 export type { AuthObserver, AuthFailure, AuthFailureCause } from './auth-observer.js';

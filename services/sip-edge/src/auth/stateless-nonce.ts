@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { randomHex } from '@simple/sip-message';
 
 /** What a received nonce turned out to be. */
 export type NonceCheck =
@@ -49,7 +50,7 @@ export class StatelessNonce {
     const buf = Buffer.alloc(TOTAL_BYTES);
     buf[0] = VERSION;
     buf.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(now))), 1);
-    randomBytes(RANDOM_BYTES).copy(buf, 1 + TIME_BYTES);
+    buf.write(randomHex(RANDOM_BYTES), 1 + TIME_BYTES, 'hex');
     this.mac(buf.subarray(0, SIGNED_BYTES), realm).copy(buf, SIGNED_BYTES);
     return buf.toString('base64url');
   }

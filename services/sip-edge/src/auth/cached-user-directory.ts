@@ -1,0 +1,39 @@
+import type { UserRecord } from '@simple/users';
+import type { UserDirectory } from './digest-authenticator.js';
+
+/**
+ * The user store seen through a short-lived cache: digest authentication
+ * reads a domain's realm and a user's HA1 for every challenged request, and
+ * these change rarely. A password change or a removal takes effect within
+ * `ttlMs` (SIMPLE_AUTH_CACHE_MS; 0 turns the cache off). Bounded in entries.
+ */
+export class CachedUserDirectory implements UserDirectory {
+  private readonly realms = new Map<string, { value: string | undefined; until: number }>();
+  private readonly users = new Map<string, { value: UserRecord | undefined; until: number }>();
+
+  constructor(
+    private readonly inner: UserDirectory,
+    private readonly ttlMs: number,
+    private readonly maxEntries = 100_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  realmOf(domain: string): Promise<string | undefined> {
+    return this.cached(this.realms, domain, () => this.inner.realmOf(domain));
+  }
+
+  getUser(aor: string): Promise<UserRecord | undefined> {
+    return this.cached(this.users, aor, () => this.inner.getUser(aor));
+  }
+
+  private async cached<T>(map: Map<string, { value: T; until: number }>, key: string, load: () => Promise<T>): Promise<T> {
+    if (this.ttlMs <= 0) return load();
+    const t = this.now();
+    const hit = map.get(key);
+    if (hit !== undefined && hit.until > t) return hit.value;
+    const value = await load();
+    if (map.size >= this.maxEntries) map.clear();
+    map.set(key, { value, until: t + this.ttlMs });
+    return value;
+  }
+}
