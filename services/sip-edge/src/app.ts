@@ -5,6 +5,7 @@ import { CachedUserDirectory, DigestAuthenticator } from './auth/index.js';
 import type { EdgeConfig } from './config.js';
 import { EdgeCore } from './edge-core.js';
 import { edgeListeners } from './listeners.js';
+import { prometheusTransportMetrics } from './transport-metrics.js';
 import { LocalDomains } from './local-domains.js';
 import { BindingSweeper, Registrar } from './registrar/index.js';
 import { subjects } from '@simple/contracts';
@@ -66,6 +67,7 @@ export function buildEdge(config: EdgeConfig, deps: EdgeDeps): Edge {
         supportedExtensions: ['path', 'outbound', 'eventlist', 'recipient-list-message', 'recipient-list-subscribe'],
       },
       overloadRetryAfter: config.retryAfterSeconds,
+      transport: { metrics: prometheusTransportMetrics(deps.metrics) },
     },
     core,
   );
