@@ -1,0 +1,5 @@
+// Public surface of @simple/xml: XML from the network, parsed safely.
+export { parseXml, type XmlLimits, type XmlResult } from './parse-xml.js';
+export { serializeXml } from './serialize-xml.js';
+export { XmlError, type XmlErrorCode } from './xml-error.js';
+export type { Document, Element, Node, Attr } from '@xmldom/xmldom';
