@@ -1,7 +1,7 @@
 // Parser throughput on a typical SUBSCRIBE: parse (eager: Via, From, To,
 // Call-ID, CSeq, Max-Forwards, Content-Length), then serialize.
 // Run: node --conditions=source --import tsx bench/parser.bench.ts
-import { parseMessage, serializeMessage } from '@simple/sip-message';
+import { createResponse, parseMessage, serializeMessage, validateMessage } from '@simple/sip-message';
 
 const msg = Buffer.from([
   'SUBSCRIBE sip:bob@example.com SIP/2.0',
@@ -38,3 +38,10 @@ run('parse', N, () => {
 const parsed = parseMessage(msg);
 if (!parsed.ok) throw parsed.error;
 run('serialize', N, () => serializeMessage(parsed.value));
+// What a UAS does per request: parse, check every header, answer.
+run('parse+validate+respond+serialize', N, () => {
+  const r = parseMessage(msg);
+  if (!r.ok || r.value.kind !== 'request') throw new Error('parse');
+  validateMessage(r.value);
+  serializeMessage(createResponse(r.value, 200, { headers: [['Expires', '3600']] }));
+});

@@ -20,6 +20,7 @@ export interface ParseOptions {
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const VERSION = /^SIP\/(\d+)\.(\d+)$/i;
+const BARE_CR_OR_LF = /\r(?!\n)|(?<!\r)\n/;
 
 function err(status: number, reason: string, header?: string): { ok: false; error: SipParseError } {
   return { ok: false, error: new SipParseError(status, reason, header) };
@@ -49,7 +50,6 @@ function readFields(head: string, from: number, maxHeaders: number): Result<Head
     const rawName = line.slice(0, colon).trimEnd();
     if (!allIn(TOKEN, rawName)) return fail(`Invalid header name "${rawName.slice(0, 30)}"`);
     const value = line.slice(colon + 1).trim();
-    if (value.includes('\r') || value.includes('\n')) return fail(`Bare CR or LF in ${rawName} header`);
     if (fields.length >= maxHeaders) return fail('Too many header fields');
     fields.push({ name: canonicalName(rawName), rawName, value });
   }
@@ -113,6 +113,8 @@ function parseUnsafe(buf: Buffer, options: ParseOptions): Result<SipRequest | Si
     headEnd = buf.length - 2;
   }
   const head = buf.toString('utf8', start, headEnd + 2);
+  // Lines end with CRLF only (RFC 3261 §7): a bare CR or LF in the header section is a defect.
+  if (BARE_CR_OR_LF.test(head)) return err(400, 'Bare CR or LF in the header section');
   const lineEnd = head.indexOf('\r\n');
   const startLine = head.slice(0, lineEnd);
 

@@ -11,6 +11,8 @@ export interface HeaderField {
   readonly value: string;
 }
 
+const NONE: readonly string[] = [];
+
 /** How to turn the values of one header into a typed value; specs live in header-specs.ts. */
 export interface HeaderSpec<T> {
   /** Canonical name. */
@@ -26,9 +28,24 @@ export interface HeaderSpec<T> {
 export class SipHeaders implements Iterable<HeaderField> {
   private readonly list: HeaderField[];
   private readonly cache = new Map<string, Result<unknown>>();
+  /** Field values by canonical name, built on first lookup and dropped on any change. */
+  private index: Map<string, string[]> | undefined;
 
   constructor(fields: HeaderField[] = []) {
     this.list = fields;
+  }
+
+  private lookup(name: string): readonly string[] {
+    if (this.index === undefined) {
+      const idx = new Map<string, string[]>();
+      for (const f of this.list) {
+        const v = idx.get(f.name);
+        if (v === undefined) idx.set(f.name, [f.value]);
+        else v.push(f.value);
+      }
+      this.index = idx;
+    }
+    return this.index.get(name) ?? NONE;
   }
 
   [Symbol.iterator](): Iterator<HeaderField> {
@@ -41,24 +58,19 @@ export class SipHeaders implements Iterable<HeaderField> {
 
   /** The first field value of a header (canonical or compact name, any case). */
   get(name: string): string | undefined {
-    const n = canonicalName(name);
-    for (const f of this.list) if (f.name === n) return f.value;
-    return undefined;
+    return this.lookup(canonicalName(name))[0];
   }
 
   /** Every field value of a header, in order, as written (not split). */
   getAll(name: string): string[] {
-    const n = canonicalName(name);
-    const out: string[] = [];
-    for (const f of this.list) if (f.name === n) out.push(f.value);
-    return out;
+    return this.lookup(canonicalName(name)).slice();
   }
 
   /** Every value of a header: list headers split at their commas (RFC 3261 §7.3.1). */
   values(name: string): string[] {
     const n = canonicalName(name);
-    const all = this.getAll(n);
-    if (!isListHeader(n)) return all;
+    const all = this.lookup(n);
+    if (!isListHeader(n)) return all.slice();
     const out: string[] = [];
     for (const v of all) for (const part of splitList(v)) out.push(part);
     return out;
@@ -69,7 +81,7 @@ export class SipHeaders implements Iterable<HeaderField> {
   }
 
   count(name: string): number {
-    return this.getAll(name).length;
+    return this.lookup(canonicalName(name)).length;
   }
 
   /** Replaces every field of this name with the given values, where the first one stood. */
@@ -81,6 +93,7 @@ export class SipHeaders implements Iterable<HeaderField> {
     this.removeAll(n);
     if (at < 0 || at > this.list.length) at = this.list.length;
     this.list.splice(at, 0, ...values.map((v) => ({ name: n, rawName, value: v })));
+    this.index = undefined;
     return this;
   }
 
@@ -88,6 +101,7 @@ export class SipHeaders implements Iterable<HeaderField> {
     const n = canonicalName(name);
     this.list.push({ name: n, rawName: name, value });
     this.cache.delete(n);
+    this.index = undefined;
     return this;
   }
 
@@ -97,6 +111,7 @@ export class SipHeaders implements Iterable<HeaderField> {
     const at = this.list.findIndex((f) => f.name === n);
     this.list.splice(at < 0 ? this.list.length : at, 0, { name: n, rawName: name, value });
     this.cache.delete(n);
+    this.index = undefined;
     return this;
   }
 
@@ -108,6 +123,7 @@ export class SipHeaders implements Iterable<HeaderField> {
   private removeAll(n: string): void {
     for (let i = this.list.length - 1; i >= 0; i--) if (this.list[i]?.name === n) this.list.splice(i, 1);
     this.cache.delete(n);
+    this.index = undefined;
   }
 
   /**
@@ -128,6 +144,16 @@ export class SipHeaders implements Iterable<HeaderField> {
     this.set(spec.name, format(value));
     this.cache.set(spec.name, ok(value));
     return this;
+  }
+
+  /**
+   * Drops the parsed values and the lookup index, keeping the fields: for a
+   * message that must be kept (a transaction's request and last response, for
+   * up to 32 s) but will rarely be read again. Reads parse again on demand.
+   */
+  compact(): void {
+    this.cache.clear();
+    this.index = undefined;
   }
 
   clone(): SipHeaders {
