@@ -146,16 +146,6 @@ export class SipHeaders implements Iterable<HeaderField> {
     return this;
   }
 
-  /**
-   * Drops the parsed values and the lookup index, keeping the fields: for a
-   * message that must be kept (a transaction's request and last response, for
-   * up to 32 s) but will rarely be read again. Reads parse again on demand.
-   */
-  compact(): void {
-    this.cache.clear();
-    this.index = undefined;
-  }
-
   clone(): SipHeaders {
     return new SipHeaders(this.list.slice());
   }

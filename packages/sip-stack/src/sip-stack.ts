@@ -134,6 +134,11 @@ export class SipStack {
     await this.transport.stop();
   }
 
+  /** Live transactions, for a gauge: a table that only grows is a leak. */
+  transactionCounts(): { server: number; client: number } {
+    return { server: this.transactions.serverTransactionCount, client: this.transactions.clientTransactionCount };
+  }
+
   listeners(): readonly ListenerInfo[] {
     return this.transport.transports.listeners();
   }

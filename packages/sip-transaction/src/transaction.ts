@@ -28,9 +28,6 @@ export type TransactionKind = 'invite-client' | 'non-invite-client' | 'invite-se
  * transaction, its state with a table of legal moves, named timers on the
  * clock, and sending with transport-failure detection.
  */
-/** States in which a transaction only waits for retransmissions and timers. */
-const LINGERING = new Set(['Completed', 'Confirmed', 'Accepted']);
-
 export abstract class Transaction<State extends string> {
   abstract readonly kind: TransactionKind;
   /** The request that created the transaction. */
@@ -114,10 +111,6 @@ export abstract class Transaction<State extends string> {
     if ((to as string) === TERMINATED) {
       this.timers.stopAll();
       this.onTerminated?.(this);
-    } else if (LINGERING.has(to as string)) {
-      // Completed/Confirmed/Accepted only wait for retransmissions, for up to
-      // Timer J/I/L (32 s on UDP): keep the messages, not their parsed forms.
-      this.request.headers.compact();
     }
   }
 

@@ -71,7 +71,7 @@ export function buildEdge(config: EdgeConfig, deps: EdgeDeps): Edge {
     },
     core,
   );
-  exportStackStats(deps.metrics, stack.stats);
+  exportStackStats(deps.metrics, stack);
   const delivery = new EdgeDelivery(config.edgeId, deps.nc, stack, deps.log, config.serviceMaxInflight);
   const sweeper = new BindingSweeper({
     redis: deps.redis,
@@ -102,8 +102,14 @@ export function buildEdge(config: EdgeConfig, deps: EdgeDeps): Edge {
 }
 
 /** The stack's own counters as Prometheus counters, read at scrape time. */
-function exportStackStats(metrics: Metrics, stats: SipStackStats): void {
+function exportStackStats(metrics: Metrics, stack: SipStack): void {
+  const stats: SipStackStats = stack.stats;
   metrics.gauge('stack_events', 'SIP stack counters (requests received, retransmissions absorbed, rejections...)', ['event'], function collect() {
     for (const [k, v] of Object.entries(stats)) this.set({ event: k }, v);
+  });
+  metrics.gauge('transactions', 'Live SIP transactions', ['kind'], function collect() {
+    const c = stack.transactionCounts();
+    this.set({ kind: 'server' }, c.server);
+    this.set({ kind: 'client' }, c.client);
   });
 }
