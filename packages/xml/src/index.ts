@@ -3,3 +3,4 @@ export { parseXml, type XmlLimits, type XmlResult } from './parse-xml.js';
 export { serializeXml } from './serialize-xml.js';
 export { XmlError, type XmlErrorCode } from './xml-error.js';
 export type { Document, Element, Node, Attr } from '@xmldom/xmldom';
+export * from './patch/index.js';
