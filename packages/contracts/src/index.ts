@@ -13,3 +13,4 @@ export {
   type OutboundEnvelope,
   type HeaderMap,
 } from './sip-envelope.js';
+export { subscriptionKeys } from './subscription-keys.js';

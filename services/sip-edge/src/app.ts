@@ -72,7 +72,7 @@ export function buildEdge(config: EdgeConfig, deps: EdgeDeps): Edge {
     core,
   );
   exportStackStats(deps.metrics, stack);
-  const delivery = new EdgeDelivery(config.edgeId, deps.nc, stack, deps.log, config.serviceMaxInflight);
+  const delivery = new EdgeDelivery(config.edgeId, deps.nc, stack, deps.log, config.serviceMaxInflight, config.retryAfterSeconds);
   const sweeper = new BindingSweeper({
     redis: deps.redis,
     store: registrar.store,

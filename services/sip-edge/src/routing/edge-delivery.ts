@@ -23,6 +23,7 @@ export class EdgeDelivery {
     private readonly stack: SipStack,
     private readonly log: Logger,
     private readonly maxInflight: number,
+    private readonly retryAfterSeconds: number,
   ) {}
 
   start(): void {
@@ -71,7 +72,9 @@ export class EdgeDelivery {
 
   /** A local final response for the service (430 flow failed, 503 overloaded). */
   private reply(msg: Msg, req: SipRequest, status: number): void {
-    msg.respond(serializeMessage(createResponse(req, status)));
+    // An overloaded edge says when to come back, so that the service keeps the subscription (RFC 6665 §4.2.2).
+    const headers: Array<[string, string]> = status === 503 ? [['Retry-After', String(this.retryAfterSeconds)]] : [];
+    msg.respond(serializeMessage(createResponse(req, status, { headers })));
   }
 
   private replyError(msg: Msg, error: string): void {
