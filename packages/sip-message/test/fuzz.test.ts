@@ -2,18 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createErrorResponse, parseMessage, serializeMessage, validateMessage } from '@simple/sip-message';
 import { tortureVectors } from './torture-vectors.js';
+import { seededRandom as prng } from '@simple/testkit';
 
-/** mulberry32: a small seeded PRNG, so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NASTY = ['', ';', ';;', ',', ',,', '<', '>', '"', '\\', '%', '%0', '%00', '[', ']', '[::1', ':', '::', '=', ' ', '\t', '\r\n', '\r\n ', '\r', '\n', '\x00',
   '99999999999999999999', '-1', '4294967296', 'SIP/2.0', 'SIP/7.0', 'sip:', 'sips:[::1]:99999', 'tel:', '@', '@@', '?', '&', 'é', '\uFFFD', 'z9hG4bK'];

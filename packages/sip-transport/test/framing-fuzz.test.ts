@@ -3,18 +3,8 @@ import { describe, it } from 'node:test';
 
 import { StreamFramer } from '../src/index.js';
 import { sipRequest } from './helpers.js';
+import { seededRandom as prng } from '@simple/testkit';
 
-/** A small deterministic PRNG (mulberry32), so that a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = Buffer.from('\r\n\r\n: lLContent-Length0123456789 \tINVITE sip:a SIP/2.0\r\nl:5\r\n\r\nabc');
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyPatch, canonicalXml, generatePatch, parsePatch, parseXml, serializeXml, type Document, type Element, type Node } from '@simple/xml';
+import { seededRandom as prng } from '@simple/testkit';
 
 function doc(xml: string): Document {
   const r = parseXml(xml);
@@ -8,17 +9,6 @@ function doc(xml: string): Document {
   return r.value;
 }
 
-/** mulberry32: a small seeded PRNG, so every run makes the same mutations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BASES: Record<string, string> = {
   pidf: `<?xml version="1.0" encoding="UTF-8"?>

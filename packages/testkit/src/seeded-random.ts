@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a small seeded PRNG returning numbers in [0, 1), so that fuzz and
+ * mutation tests make the same inputs on every run and a failure can be replayed
+ * from its seed. Not for anything secret.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
