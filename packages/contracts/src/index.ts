@@ -14,3 +14,5 @@ export {
   type HeaderMap,
 } from './sip-envelope.js';
 export { subscriptionKeys } from './subscription-keys.js';
+export { presenceKeys, presenceSubjects } from './presence-keys.js';
+export { messageKeys } from './message-keys.js';

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { redisKeys, type AorKey } from '@simple/contracts';
 import type { RedisClient } from '@simple/platform';
-import type { Binding } from './binding.js';
-import type { LocationStore } from './location-store.js';
+import type { Binding, LocationStore } from '@simple/location';
 
 export interface BindingSweeperOptions {
   readonly redis: RedisClient;

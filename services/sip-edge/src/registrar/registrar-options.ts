@@ -1,11 +1,8 @@
 import type { Cluster, Redis } from 'ioredis';
+import { systemWallClock, type WallClock } from '@simple/location';
 
-/** Wall-clock time in ms since the epoch; injectable so that tests drive expiry. */
-export interface WallClock {
-  now(): number;
-}
-
-export const systemWallClock: WallClock = { now: () => Date.now() };
+// The wall clock moved to @simple/location with the binding store; re-exported for the registrar.
+export { systemWallClock, type WallClock };
 
 /** What the registrar needs; every number in seconds unless named otherwise. */
 export interface RegistrarOptions {

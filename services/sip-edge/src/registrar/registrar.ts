@@ -1,8 +1,6 @@
 import type { AorKey, EnvelopeFlow } from '@simple/contracts';
 import { H, formatSipDate, type SipRequest, type SipUri } from '@simple/sip-message';
-import { addressOfRecord, identityAor } from './address-of-record.js';
-import { formatBindingContact, type Binding } from './binding.js';
-import { LocationStore, type BindingChange, type BindingWrite } from './location-store.js';
+import { LocationStore, addressOfRecord, formatBindingContact, identityAor, type Binding, type BindingChange, type BindingWrite } from '@simple/location';
 import { isConnectionOriented, outboundContext } from './outbound.js';
 import { RegistrarError, accept, refuse, type Step } from './registrar-error.js';
 import { registrarSettings, systemWallClock, type RegistrarOptions, type RegistrarSettings, type WallClock } from './registrar-options.js';

@@ -2,7 +2,7 @@ import { redisKeys, type AorKey } from '@simple/contracts';
 import type { Cluster, Redis } from 'ioredis';
 import { bindingSignature, compareBindings, decodeBinding, encodeBinding, type Binding } from './binding.js';
 import { registerScript } from './register-script.js';
-import { systemWallClock, type WallClock } from './registrar-options.js';
+import { systemWallClock, type WallClock } from './wall-clock.js';
 
 /** One binding to write (`binding` set) or remove (`binding` undefined). */
 export interface BindingWrite {
