@@ -44,6 +44,8 @@ const shared = {
 const services = [
   { name: 'sip-edge', main: 'services/sip-edge/dist/main.js', env: { SIMPLE_OPS_PORT: '9060' } },
   { name: 'provisioning', main: 'services/provisioning/dist/main.js', env: { SIMPLE_OPS_PORT: '9061' } },
+  { name: 'message-router', main: 'services/message-router/dist/main.js', env: { SIMPLE_OPS_PORT: '9062' } },
+  { name: 'presence', main: 'services/presence/dist/main.js', env: { SIMPLE_OPS_PORT: '9063' } },
 ].filter((s) => existsSync(join(root, s.main)));
 
 const children = [];
@@ -81,7 +83,7 @@ console.log(`
 SIMPLE platform starting (${services.map((s) => s.name).join(', ')}); runtime files in ${runDir}
   SIP        udp and tcp on port ${sipPort}, ws on port ${wsPort} (tls/wss when SIMPLE_TLS_CERT_FILE/KEY_FILE are set)
   admin API  http://127.0.0.1:${adminPort} (token in ${adminTokenFile})
-  metrics    http://127.0.0.1:9060/metrics (sip-edge), :9061 (provisioning)
+  metrics    http://127.0.0.1:9060/metrics (sip-edge), :9061 (provisioning), :9062 (message-router), :9063 (presence)
 Add a domain and a user, then register a client (here sipsak; any SIP phone works the same way):
   npm run simplectl -- domain add 127.0.0.1
   npm run simplectl -- user add alice@127.0.0.1 --password secret
