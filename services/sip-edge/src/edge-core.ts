@@ -94,7 +94,10 @@ export class EdgeCore implements RequestHandler {
     if (!inDialog && AUTHENTICATED.has(req.method) && !this.d.trustedPeers.includes(source)) {
       const fromHost = req.from.uri.kind === 'sip' ? req.from.uri.host : '';
       const local = req.method === 'REGISTER' || (await this.d.domains.isLocal(fromHost));
-      if (local) {
+      // A sender of another domain can only be vouched for by a peer we trust (a
+      // federation trunk); from anywhere else it would be an unauthenticated claim.
+      if (!local) return this.answer(inc, 403, 'Forbidden (sender of another domain not from a trusted peer)');
+      {
         // RFC 3261 §22.3: a registrar challenges with 401; a proxy (the rest) with 407.
         const outcome = await this.d.auth.authenticate(req, req.method === 'REGISTER' ? 'www' : 'proxy');
         if (!outcome.ok) return this.answer(inc, outcome.status, outcome.reason, outcome.headers);

@@ -115,7 +115,39 @@ describe('presence end to end (sip-edge + presence as processes, real NATS and R
   it('SUBSCRIBE - a watcher of another domain is politely blocked: 200, active, but only closed presence', { timeout: 40_000 }, async () => {
     // carol's "open" publication is still there (previous test).
     assert.ok((await redis.hlen(presenceKeys.publications(`carol@${domain}`))) > 0);
-    const run = await sipp('uac-subscribe-foreign-watcher-expect-closed-notify.xml', 'eve', 'u1', ['-set', 'presentity', 'carol', '-set', 'watcherdomain', 'elsewhere.example']);
+    // A foreign watcher arrives through a federation peer: an edge that trusts this source.
+    const peerPort = await freePort();
+    const peerEdge = await startService(
+      'sip-edge',
+      {
+        SIMPLE_EDGE_ID: `pres-peer-${randomBytes(3).toString('hex')}`,
+        SIMPLE_SIP_LISTEN: '127.0.0.1',
+        SIMPLE_SIP_UDP_PORT: String(peerPort),
+        SIMPLE_SIP_TCP_PORT: String(peerPort),
+        SIMPLE_SIP_TRANSPORTS: 'udp,tcp',
+        SIMPLE_AUTH_SECRET: SECRET,
+        SIMPLE_TRUSTED_PEERS: '127.0.0.1',
+      },
+      await freePort(),
+    );
+    try {
+      const run = await runSipp({
+        scenario: scenario('uac-subscribe-foreign-watcher-expect-closed-notify.xml'),
+        target: `127.0.0.1:${peerPort}`,
+        transport: 'u1',
+        calls: 1,
+        rate: 1,
+        timeoutSec: 20,
+        extraArgs: ['-s', 'eve', '-au', 'eve', '-ap', PASSWORD, '-set', 'domain', domain, '-set', 'presentity', 'carol', '-set', 'watcherdomain', 'elsewhere.example'],
+      });
+      assert.equal(run.code, 0, why(run));
+    } finally {
+      await peerEdge.stop();
+    }
+  });
+
+  it('SUBSCRIBE - a watcher of another domain from an untrusted source is refused with 403 at the edge', { timeout: 40_000 }, async () => {
+    const run = await sipp('uac-subscribe-foreign-untrusted-expect-403.xml', 'eve', 'u1', ['-set', 'presentity', 'carol', '-set', 'watcherdomain', 'elsewhere.example']);
     assert.equal(run.code, 0, why(run));
   });
 
