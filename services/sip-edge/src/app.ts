@@ -67,6 +67,7 @@ export function buildEdge(config: EdgeConfig, deps: EdgeDeps): Edge {
         supportedExtensions: ['path', 'outbound', 'eventlist', 'recipient-list-message', 'recipient-list-subscribe'],
       },
       overloadRetryAfter: config.retryAfterSeconds,
+      timers: { T1: config.t1Ms },
       transport: { metrics: prometheusTransportMetrics(deps.metrics) },
     },
     core,

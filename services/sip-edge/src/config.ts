@@ -40,6 +40,7 @@ export const EdgeEnv = z.object({
   SIMPLE_REG_MAX_EXPIRES: env.int(3_600, 1, 604_800),
   SIMPLE_REG_DEFAULT_EXPIRES: env.int(3_600, 1, 604_800),
   SIMPLE_FLOW_TIMER: env.int(120, 10, 3_600),
+  SIMPLE_SIP_T1_MS: env.int(500, 10, 10_000),
 });
 
 export type EdgeEnvValues = z.infer<typeof EdgeEnv>;
@@ -69,6 +70,8 @@ export interface EdgeConfig {
   readonly authAlgorithms: readonly DigestAlgorithm[];
   /** Source addresses whose requests are not authenticated (federation peers, test rigs). */
   readonly trustedPeers: readonly string[];
+  /** RFC 3261 T1 (RTT estimate); every transaction timer derives from it (Appendix A). */
+  readonly t1Ms: number;
   readonly serviceTimeoutMs: number;
   readonly serviceMaxInflight: number;
   readonly rateLimitPerSource: number;
@@ -115,6 +118,7 @@ export function readEdgeConfig(source: Readonly<Record<string, string | undefine
     authCacheMs: e.SIMPLE_AUTH_CACHE_MS,
     authAlgorithms: Object.freeze(authAlgorithms as DigestAlgorithm[]),
     trustedPeers: Object.freeze([...e.SIMPLE_TRUSTED_PEERS]),
+    t1Ms: e.SIMPLE_SIP_T1_MS,
     serviceTimeoutMs: e.SIMPLE_SERVICE_TIMEOUT_MS,
     serviceMaxInflight: e.SIMPLE_SERVICE_MAX_INFLIGHT,
     rateLimitPerSource: e.SIMPLE_RATE_LIMIT_PER_SOURCE,
