@@ -146,6 +146,17 @@ export class SipHeaders implements Iterable<HeaderField> {
     return this;
   }
 
+  /**
+   * Drops the parsed values and the lookup index, keeping the fields: for a
+   * message kept only to be sent again (a transaction's request and last
+   * response, for up to 32 s), so that the garbage collector has fewer objects
+   * to trace. A later read parses again.
+   */
+  compact(): void {
+    this.cache.clear();
+    this.index = undefined;
+  }
+
   clone(): SipHeaders {
     return new SipHeaders(this.list.slice());
   }

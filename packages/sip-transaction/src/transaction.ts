@@ -28,6 +28,9 @@ export type TransactionKind = 'invite-client' | 'non-invite-client' | 'invite-se
  * transaction, its state with a table of legal moves, named timers on the
  * clock, and sending with transport-failure detection.
  */
+/** States in which a transaction only waits for retransmissions and timers. */
+const LINGERING = new Set(['Completed', 'Confirmed', 'Accepted']);
+
 export abstract class Transaction<State extends string> {
   abstract readonly kind: TransactionKind;
   /** The request that created the transaction. */
@@ -128,7 +131,16 @@ export abstract class Transaction<State extends string> {
       queueMicrotask(() => this.transportFailed(cause));
       return;
     }
-    if (pending !== undefined) pending.then(undefined, (cause: unknown) => this.transportFailed(cause));
+    const settle = (): void => {
+      // Completed/Confirmed/Accepted only wait for retransmissions and timers, for
+      // up to 32 s on UDP (Timer J/I/L): keep the messages, not their parsed forms.
+      if (LINGERING.has(this.current as string)) {
+        this.request.headers.compact();
+        message.headers.compact();
+      }
+    };
+    if (pending === undefined) settle();
+    else pending.then(settle, (cause: unknown) => this.transportFailed(cause));
   }
 
   private transportFailed(cause: unknown): void {
