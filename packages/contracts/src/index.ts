@@ -16,3 +16,4 @@ export {
 export { subscriptionKeys } from './subscription-keys.js';
 export { presenceKeys, presenceSubjects } from './presence-keys.js';
 export { messageKeys } from './message-keys.js';
+export { xcapKeys, xcapSubjects } from './xcap-keys.js';

@@ -1,0 +1,33 @@
+/**
+ * Redis keys and NATS subjects of the XCAP server (RFC 4825). A document and
+ * the directory index of its tree (one user's `users/<xui>` or `global`) share
+ * the hash tag `{xcap:<tree>}`, so that one Lua script writes both, with the
+ * document's ETag, in one Redis Cluster slot.
+ */
+import { tokenize } from './subjects.js';
+
+/** Hash tags may not contain braces: a `{` or `}` in a value would cut the tag short. */
+function tagSafe(s: string): string {
+  return s.replace(/[{}%]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** `users/<xui>` or `global` (RFC 4825 §6.2). */
+function tree(xui: string | undefined): string {
+  return xui === undefined ? 'global' : `users/${tagSafe(xui)}`;
+}
+
+export const xcapKeys = {
+  /** Hash `{ etag, body }`: one XCAP document (`xui` undefined for the global tree). */
+  document: (auid: string, xui: string | undefined, path: string): string => `simple:xcap:{xcap:${tree(xui)}}:${tagSafe(auid)}/${tagSafe(path)}`,
+  /** Hash: the documents of one tree, field = `<auid>/<path>`, value = ETag (the directory listing). */
+  directory: (xui: string | undefined): string => `simple:xcap-dir:{xcap:${tree(xui)}}`,
+  /** Hash: the RLS service URIs of a domain (RFC 4826 §4.4.4 uniqueness), field = URI, value = owner `<xui>/<path>`. */
+  rlsServiceUris: (domain: string): string => `simple:xcap-rls-uris:${tagSafe(domain.toLowerCase())}`,
+} as const;
+
+export const xcapSubjects = {
+  /** Event: an XCAP document was created, changed or deleted. JSON `{ auid, xui?, document, oldEtag?, newEtag?, at }`. */
+  documentChanged: (auid: string): string => `simple.v1.events.xcap.${tokenize(auid)}`,
+  /** Wildcard for every XCAP change event. */
+  documentChangedAll: (): string => 'simple.v1.events.xcap.>',
+} as const;

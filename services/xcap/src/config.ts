@@ -1,0 +1,27 @@
+import { env, loadConfig } from '@simple/platform';
+import { z } from 'zod';
+
+/** The XCAP server's settings (README: services/xcap). */
+export const XcapEnv = z.object({
+  SIMPLE_XCAP_LISTEN: env.str('0.0.0.0'),
+  SIMPLE_XCAP_PORT: env.port(8080),
+  /** RFC 4825 §6.1: the path of the XCAP root ("/" for the host's root, kept as ''). */
+  SIMPLE_XCAP_ROOT: z
+    .string()
+    .default('/xcap-root')
+    .refine((v) => v === '/' || (v.startsWith('/') && !v.endsWith('/')), 'must be "/" or start with "/" and not end with "/"')
+    .transform((v) => (v === '/' ? '' : v)),
+  /** Largest request body, bytes. */
+  SIMPLE_XCAP_MAX_BYTES: env.int(1 << 20, 1024, 16 << 20),
+  SIMPLE_REDIS_URL: env.str('redis://127.0.0.1:6379'),
+  SIMPLE_NATS_URL: env.str('nats://127.0.0.1:4222'),
+  SIMPLE_OPS_LISTEN: env.str('0.0.0.0'),
+  SIMPLE_OPS_PORT: env.port(9068),
+  SIMPLE_LOG_LEVEL: env.logLevel(),
+});
+
+export type XcapConfig = Readonly<z.infer<typeof XcapEnv>>;
+
+export function readXcapConfig(source: Readonly<Record<string, string | undefined>> = process.env): XcapConfig {
+  return loadConfig(XcapEnv, source);
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { xcapKeys, xcapSubjects } from '@simple/contracts';
+import type { RedisClient } from '@simple/platform';
+
+/** A stored XCAP document with its entity tag (RFC 4825 §8.5: one ETag per document). */
+export interface StoredDocument {
+  readonly body: string;
+  readonly etag: string;
+}
+
+/** Where a document lives: `xui` undefined for the global tree. */
+export interface DocumentRef {
+  readonly auid: string;
+  readonly xui: string | undefined;
+  readonly path: string;
+}
+
+/** The JSON of a change event (subject `xcapSubjects.documentChanged(auid)`). */
+export interface XcapChangeEvent {
+  readonly auid: string;
+  readonly xui?: string;
+  readonly document: string;
+  readonly oldEtag?: string;
+  readonly newEtag?: string;
+  readonly at: number;
+}
+
+/** Where change events go (NATS in production; a recorder in tests). */
+export interface ChangePublisher {
+  publish(subject: string, data: string): void;
+}
+
+// Compare-and-set on the old ETag ('' = the document must not exist), with the directory index, in one slot.
+const PUT_SCRIPT = `
+local cur = redis.call('HGET', KEYS[1], 'etag')
+if ARGV[1] == '' then
+  if cur then return 0 end
+elseif cur ~= ARGV[1] then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'etag', ARGV[2], 'body', ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[4], ARGV[2])
+return 1`;
+
+const DELETE_SCRIPT = `
+local cur = redis.call('HGET', KEYS[1], 'etag')
+if cur ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('HDEL', KEYS[2], ARGV[2])
+return 1`;
+
+/**
+ * XCAP documents in Redis: one hash per document `{ etag, body }`, and every write
+ * a compare-and-set on the ETag the request was computed from, so that two writers
+ * never lose each other's change. Each change is published on NATS.
+ */
+export class DocumentStore {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly publisher: ChangePublisher,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get(ref: DocumentRef): Promise<StoredDocument | undefined> {
+    const [etag, body] = await this.redis.hmget(xcapKeys.document(ref.auid, ref.xui, ref.path), 'etag', 'body');
+    return etag === null || etag === undefined || body === null || body === undefined ? undefined : { etag, body };
+  }
+
+  /** Writes the document if its ETag is still `expected` (undefined: if it still does not exist); the new ETag, or undefined on a conflict. */
+  async put(ref: DocumentRef, body: string, expected: string | undefined): Promise<string | undefined> {
+    const etag = newEtag();
+    const r = await this.redis.eval(PUT_SCRIPT, 2, xcapKeys.document(ref.auid, ref.xui, ref.path), xcapKeys.directory(ref.xui), expected ?? '', etag, body, field(ref));
+    if (r !== 1) return undefined;
+    this.emit(ref, expected, etag);
+    return etag;
+  }
+
+  /** Deletes the document if its ETag is still `expected`; false on a conflict. */
+  async delete(ref: DocumentRef, expected: string): Promise<boolean> {
+    const r = await this.redis.eval(DELETE_SCRIPT, 2, xcapKeys.document(ref.auid, ref.xui, ref.path), xcapKeys.directory(ref.xui), expected, field(ref));
+    if (r !== 1) return false;
+    this.emit(ref, expected, undefined);
+    return true;
+  }
+
+  /** The documents of one tree: `{ auid, path, etag }`, sorted. */
+  async list(xui: string | undefined): Promise<Array<{ auid: string; path: string; etag: string }>> {
+    const h = await this.redis.hgetall(xcapKeys.directory(xui));
+    return Object.entries(h)
+      .map(([f, etag]) => {
+        const slash = f.indexOf('/');
+        return { auid: f.slice(0, slash), path: f.slice(slash + 1), etag };
+      })
+      .sort((a, b) => (a.auid + '/' + a.path).localeCompare(b.auid + '/' + b.path));
+  }
+
+  private emit(ref: DocumentRef, oldEtag: string | undefined, etag: string | undefined): void {
+    const ev: XcapChangeEvent = {
+      auid: ref.auid,
+      ...(ref.xui === undefined ? {} : { xui: ref.xui }),
+      document: ref.path,
+      ...(oldEtag === undefined ? {} : { oldEtag }),
+      ...(etag === undefined ? {} : { newEtag: etag }),
+      at: this.now(),
+    };
+    this.publisher.publish(xcapSubjects.documentChanged(ref.auid), JSON.stringify(ev));
+  }
+}
+
+function field(ref: DocumentRef): string {
+  return `${ref.auid}/${ref.path}`;
+}
+
+function newEtag(): string {
+  return randomBytes(9).toString('base64url');
+}

@@ -1,0 +1,100 @@
+// An XCAP app over the real Redis, with a provisioned domain and users, a recorder for
+// NATS events, and a digest client that answers the server's challenges.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { xcapKeys } from '@simple/contracts';
+import { UserStore } from '@simple/users';
+import { buildXcap } from '../../src/build-xcap.js';
+import { digestAuthorization } from './digest-client.js';
+
+export const PASSWORD = 'correct horse battery';
+
+export interface Published {
+  readonly subject: string;
+  readonly data: Record<string, unknown>;
+}
+
+export interface Harness {
+  readonly app: FastifyInstance;
+  readonly redis: Redis;
+  readonly users: UserStore;
+  readonly domain: string;
+  readonly root: string;
+  readonly events: Published[];
+  /** An address of record of the test domain: `aor('bill')`. */
+  aor(user: string): string;
+  /** `sip:<user>@<domain>`. */
+  xui(user: string): string;
+  /** A request as `user` (digest, answering the challenge); anonymous when user is undefined. */
+  request(user: string | undefined, opts: RequestOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export interface RequestOptions {
+  readonly method: 'GET' | 'PUT' | 'DELETE' | 'POST' | 'HEAD';
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string | Buffer;
+  /** Digest algorithm to answer with (default SHA-256). */
+  readonly algorithm?: 'MD5' | 'SHA-256';
+  readonly password?: string;
+}
+
+export async function startHarness(users: readonly string[], root = '/xcap-root'): Promise<Harness> {
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const store = new UserStore(redis);
+  const domain = `xcap-${randomBytes(4).toString('hex')}.test`;
+  await store.addDomain(domain);
+  for (const u of users) await store.addUser(`${u}@${domain}`, PASSWORD);
+  const events: Published[] = [];
+  const app = buildXcap(
+    { SIMPLE_XCAP_ROOT: root, SIMPLE_XCAP_MAX_BYTES: 1 << 20 },
+    { redis, users: store, publisher: { publish: (subject, data) => events.push({ subject, data: JSON.parse(data) as Record<string, unknown> }) } },
+  );
+  await app.ready();
+  const h: Harness = {
+    app,
+    redis,
+    users: store,
+    domain,
+    root,
+    events,
+    aor: (u) => `${u}@${domain}`,
+    xui: (u) => `sip:${u}@${domain}`,
+    async request(user, opts) {
+      // As an HTTP client sends it: the characters a URI may not hold are percent-encoded (RFC 4825 §6.3).
+      const url = opts.url.replace(/[[\]" <>]/g, (c) => encodeURIComponent(c));
+      const base = { method: opts.method, url, headers: { ...(opts.headers ?? {}) }, ...(opts.body === undefined ? {} : { payload: opts.body }) };
+      const first = await app.inject(base);
+      if (user === undefined || first.statusCode !== 401) return first;
+      const authorization = digestAuthorization({
+        user,
+        password: opts.password ?? PASSWORD,
+        method: opts.method,
+        uri: url,
+        algorithm: opts.algorithm ?? 'SHA-256',
+        challenges: [first.headers['www-authenticate'] ?? []].flat(),
+      });
+      return app.inject({ ...base, headers: { ...base.headers, authorization } });
+    },
+    async close() {
+      await app.close();
+      for (const u of users) {
+        const xui = `sip:${u}@${domain}`;
+        const docs = await redis.hkeys(xcapKeys.directory(xui));
+        for (const f of docs) {
+          const slash = f.indexOf('/');
+          await redis.del(xcapKeys.document(f.slice(0, slash), xui, f.slice(slash + 1)));
+        }
+        await redis.del(xcapKeys.directory(xui));
+        await store.removeUser(`${u}@${domain}`);
+      }
+      const rlsKeys = await redis.keys(`${xcapKeys.rlsServiceUris(domain)}*`);
+      if (rlsKeys.length > 0) await redis.del(...rlsKeys);
+      await store.removeDomain(domain);
+      await redis.quit();
+    },
+  };
+  return h;
+}
