@@ -46,6 +46,7 @@ const services = [
   { name: 'provisioning', main: 'services/provisioning/dist/main.js', env: { SIMPLE_OPS_PORT: '9061' } },
   { name: 'message-router', main: 'services/message-router/dist/main.js', env: { SIMPLE_OPS_PORT: '9062' } },
   { name: 'presence', main: 'services/presence/dist/main.js', env: { SIMPLE_OPS_PORT: '9063' } },
+  { name: 'xcap', main: 'services/xcap/dist/main.js', env: { SIMPLE_OPS_PORT: '9064' } },
 ].filter((s) => existsSync(join(root, s.main)));
 
 const children = [];
@@ -83,7 +84,8 @@ console.log(`
 SIMPLE platform starting (${services.map((s) => s.name).join(', ')}); runtime files in ${runDir}
   SIP        udp and tcp on port ${sipPort}, ws on port ${wsPort} (tls/wss when SIMPLE_TLS_CERT_FILE/KEY_FILE are set)
   admin API  http://127.0.0.1:${adminPort} (token in ${adminTokenFile})
-  metrics    http://127.0.0.1:9060/metrics (sip-edge), :9061 (provisioning), :9062 (message-router), :9063 (presence)
+  XCAP       http://127.0.0.1:${process.env.SIMPLE_XCAP_PORT ?? '8080'}/xcap-root (HTTP digest, the users' SIP passwords)
+  metrics    http://127.0.0.1:9060/metrics (sip-edge), :9061 (provisioning), :9062 (message-router), :9063 (presence), :9064 (xcap)
 Add a domain and a user, then register a client (here sipsak; any SIP phone works the same way):
   npm run simplectl -- domain add 127.0.0.1
   npm run simplectl -- user add alice@127.0.0.1 --password secret
