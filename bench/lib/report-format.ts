@@ -12,6 +12,8 @@ export interface ServerRun {
   /** CPU groups that belong to the server side (server, nats-server, redis-server). */
   readonly serverGroups: readonly string[];
   readonly notes: readonly string[];
+  /** What one cycle's RTT spans, for the printout (default: the REGISTER cycle). */
+  readonly rttLabel?: string;
 }
 
 /** Above this (% of one core) the rest of the machine is said to have disturbed the run. */
@@ -43,7 +45,7 @@ export function formatRun(run: ServerRun): string {
     `   created=${s.created} ok=${s.ok} failed=${s.failed} retrans=${s.retransmissions} timeouts=${s.timeouts} unexpected=${s.unexpected}` +
       ` elapsed_s=${s.elapsedS.toFixed(2)} ok_per_s=${f1(s.okPerS)}${during}`,
   );
-  if (s.rtt !== undefined) lines.push(`   cycle RTT (first REGISTER to 200, whole ms): p50=${s.rtt.p50} p99=${s.rtt.p99} max=${s.rtt.max} ms (${s.rtt.count} cycles)`);
+  if (s.rtt !== undefined) lines.push(`   cycle RTT (${run.rttLabel ?? 'first REGISTER to 200'}, whole ms): p50=${s.rtt.p50} p99=${s.rtt.p99} max=${s.rtt.max} ms (${s.rtt.count} cycles)`);
   const groups = Object.keys(run.cpu.pct)
     .filter((g) => g !== 'harness')
     .map((g) => `${g}=${pct(run.cpu.pct[g])}`)

@@ -69,6 +69,7 @@ export class MessageRouterApp {
     await Promise.all(this.subs.map((s) => s.drain().catch(() => undefined)));
     this.subs = [];
     await Promise.allSettled([...this.inflight]);
+    await this.router.idle();
   }
 
   private track(p: Promise<unknown>): void {

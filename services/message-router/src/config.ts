@@ -20,6 +20,7 @@ export const MessageRouterEnv = z.object({
   SIMPLE_MESSAGE_RATE_PER_SENDER: env.int(20, 1, 1_000_000),
   SIMPLE_MESSAGE_BURST_PER_SENDER: env.int(40, 1, 1_000_000),
   SIMPLE_RETRY_AFTER: env.int(5, 1, 3_600),
+  SIMPLE_MESSAGE_MAX_RECIPIENTS: env.int(100, 1, 10_000),
 });
 
 /** The router's configuration, typed and frozen. */
@@ -48,6 +49,8 @@ export interface MessageRouterLimits {
   readonly ratePerSender: number;
   readonly burstPerSender: number;
   readonly retryAfterSeconds: number;
+  /** Intended recipients of one multiple-recipient MESSAGE (RFC 5365) at most; above, 403. */
+  readonly maxRecipients: number;
 }
 
 export const DEFAULT_LIMITS: MessageRouterLimits = Object.freeze({
@@ -59,6 +62,7 @@ export const DEFAULT_LIMITS: MessageRouterLimits = Object.freeze({
   ratePerSender: 20,
   burstPerSender: 40,
   retryAfterSeconds: 5,
+  maxRecipients: 100,
 });
 
 /** Reads the environment once; throws ConfigError naming each bad setting. */
@@ -79,6 +83,7 @@ export function readMessageRouterConfig(source: Readonly<Record<string, string |
       ratePerSender: e.SIMPLE_MESSAGE_RATE_PER_SENDER,
       burstPerSender: Math.max(e.SIMPLE_MESSAGE_BURST_PER_SENDER, 1),
       retryAfterSeconds: e.SIMPLE_RETRY_AFTER,
+      maxRecipients: e.SIMPLE_MESSAGE_MAX_RECIPIENTS,
     }),
   });
 }

@@ -5,7 +5,7 @@ import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/t
 import { ENVELOPE_HEADERS, messageKeys, redisKeys, subjects, writeInbound, type EnvelopeFlow, type InboundEnvelope } from '@simple/contracts';
 import { LocationStore, type Binding } from '@simple/location';
 import { createLogger } from '@simple/platform';
-import { parseMessage, serializeMessage, type SipRequest } from '@simple/sip-message';
+import { messageParts, parseMessage, serializeMessage, type SipRequest } from '@simple/sip-message';
 import { Redis } from 'ioredis';
 import { MessageRouterApp } from '../src/app.js';
 import { DEFAULT_LIMITS, readMessageRouterConfig, type MessageRouterLimits } from '../src/config.js';
@@ -15,6 +15,9 @@ import { MessageRouter } from '../src/message-router.js';
 import { MessageStore } from '../src/message-store.js';
 import { selectFinalStatus } from '../src/response-selection.js';
 import { SenderRateLimiter } from '../src/sender-rate-limiter.js';
+import { cpimOf } from '../src/imdn.js';
+import { cpimHeaders, cpimMimeHeader } from '../src/cpim.js';
+import { listEntries, sipFixture } from './fixture.js';
 
 const log = createLogger('message-router-test', 'silent');
 // Its own service name: a router started by the end-to-end test must not share this one's queue group.
@@ -41,6 +44,7 @@ async function user(): Promise<string> {
 }
 
 const FLOW_UDP: EnvelopeFlow = { edgeId: 'edge-a', flowId: 'f-in', transport: 'UDP', remoteAddress: '192.0.2.9', remotePort: 5060 };
+const FLOW_TCP: EnvelopeFlow = { ...FLOW_UDP, transport: 'TCP' };
 const env = (flow: EnvelopeFlow = FLOW_UDP, identity?: string): InboundEnvelope => ({ flow, identity, receivedAt: Date.now() });
 
 function message(to: string, body: string, opts: { contentType?: string; from?: string; callId?: string } = {}): { req: SipRequest; size: number } {
@@ -339,5 +343,180 @@ describe('message router - over NATS', () => {
   it('malformed - an unparseable request is answered 400 when it has a Via', async () => {
     const res = await send('MESSAGE sip:x@y SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.9;branch=z9hG4bKx\r\nCSeq: nope\r\n\r\n');
     assert.match(res, /^SIP\/2\.0 400 /);
+  });
+});
+
+describe('message router - RFC 5365 multiple-recipient MESSAGE', () => {
+  const NAMES = ['bill', 'randy', 'eddy', 'joe', 'carol', 'ted', 'andy'];
+
+  /** The RFC 5365 §9 Figure 2 request with its example domains replaced by a fresh test domain whose users exist. */
+  async function figure2(): Promise<{ req: SipRequest; domain: string }> {
+    const domain = `l${randomBytes(3).toString('hex')}.${DOMAIN}`;
+    for (const n of [...NAMES, 'alice']) {
+      created.push(`${n}@${domain}`);
+      await redis.hset(redisKeys.user(`${n}@${domain}`), 'realm', domain);
+    }
+    return { req: sipFixture('rfc5365-9-fig2-message-to-uri-list-server.txt', [[/example\.(com|net|org)/g, domain]]), domain };
+  }
+
+  it('exploder - Figure 2: 202 to the sender, one MESSAGE per recipient with its own To, every copy with Figure 3\'s history, bcc hidden', async () => {
+    const { req, domain } = await figure2();
+    for (const n of NAMES) await register(`${n}@${domain}`, [`sip:${n}@192.0.2.7:5060`]);
+    const edges = new FakeEdges();
+    const a = await router(edges).handle(req, env(FLOW_TCP), serializeMessage(req).length);
+    assert.equal(a.status, 202, 'RFC 5365 §7: the URI-list service answers 202');
+    assert.equal(edges.sent.length, NAMES.length);
+    const expectedHistory = listEntries(
+      [
+        '<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists" xmlns:cp="urn:ietf:params:xml:ns:copycontrol"><list>',
+        `<entry uri="sip:bill@${domain}" cp:copyControl="to"/><entry uri="sip:anonymous@anonymous.invalid" cp:copyControl="to" cp:count="2"/>`,
+        `<entry uri="sip:joe@${domain}" cp:copyControl="cc"/><entry uri="sip:anonymous@anonymous.invalid" cp:copyControl="cc" cp:count="1"/>`,
+        '</list></resource-lists>',
+      ].join(''),
+    );
+    const callIds = new Set<string>();
+    for (const { req: out } of edges.sent) {
+      const user = out.uri.kind === 'sip' ? out.uri.user : undefined;
+      assert.ok(user !== undefined && NAMES.includes(user));
+      assert.equal(out.to.uri.toString(), `sip:${user}@${domain}`, 'To = the intended recipient');
+      assert.equal(out.from.uri.toString(), `sip:alice@${domain}`);
+      assert.notEqual(out.callId, req.callId);
+      callIds.add(out.callId);
+      assert.equal(out.headers.has('require'), false);
+      const parts = messageParts(out);
+      assert.ok(parts.ok);
+      assert.equal(parts.value[0]?.body.toString().trim(), 'Hello World!');
+      assert.deepEqual(listEntries(parts.value[1]?.body ?? ''), expectedHistory);
+      // bcc (ted, andy) and the anonymized (randy, eddy, carol) appear in no copy.
+      assert.doesNotMatch(out.body.toString(), /ted@|andy@|randy@|eddy@|carol@/);
+    }
+    assert.equal(callIds.size, NAMES.length, 'a new Call-ID per copy');
+  });
+
+  it('exploder - a recipient offline gets its copy stored (delivered when it registers); an unknown one none; still 202', async () => {
+    const { req, domain } = await figure2();
+    await redis.del(redisKeys.user(`andy@${domain}`));
+    for (const n of NAMES.filter((x) => x !== 'joe' && x !== 'andy')) await register(`${n}@${domain}`, [`sip:${n}@192.0.2.7:5060`]);
+    const edges = new FakeEdges();
+    const r = router(edges);
+    const a = await r.handle(req, env(FLOW_TCP), 900);
+    assert.equal(a.status, 202);
+    assert.equal(edges.sent.length, NAMES.length - 2);
+    const joe = `joe@${domain}`;
+    assert.equal(await redis.xlen(messageKeys.pending(joe)), 1);
+    assert.equal(await redis.exists(messageKeys.pending(`andy@${domain}`)), 0);
+    await register(joe, ['sip:joe@192.0.2.7:5060']);
+    assert.equal(await r.drain(joe), 1);
+    const got = edges.sent.at(-1)?.req;
+    assert.equal(got?.to.uri.toString(), `sip:${joe}`);
+    assert.equal(await redis.xlen(messageKeys.pending(joe)), 0);
+  });
+
+  it('exploder - more recipients than SIMPLE_MESSAGE_MAX_RECIPIENTS: 403 and nothing sent; a malformed list: 400', async () => {
+    const { req, domain } = await figure2();
+    for (const n of NAMES) await register(`${n}@${domain}`, [`sip:${n}@192.0.2.7:5060`]);
+    const edges = new FakeEdges();
+    const a = await router(edges, { maxRecipients: 6 }).handle(req, env(FLOW_TCP), 900);
+    assert.equal(a.status, 403);
+    assert.match(a.reason ?? '', /at most 6/);
+    assert.equal(edges.sent.length, 0);
+    const broken = parseMessage(Buffer.from(serializeMessage(req).toString().replace('recipient-list\r\n', 'recipient-lizt\r\n')));
+    assert.ok(broken.ok && broken.value.kind === 'request');
+    assert.equal((await router(edges).handle(broken.value, env(FLOW_TCP), 900)).status, 400);
+    assert.equal(readMessageRouterConfig({ SIMPLE_MESSAGE_MAX_RECIPIENTS: '5' }).limits.maxRecipients, 5);
+  });
+});
+
+describe('message router - CPIM and IMDN (RFC 3862, RFC 5438)', () => {
+  const cpim = (from: string, to: string, disposition: string, content = 'Content-type: text/plain\r\n\r\nHello World'): string =>
+    [
+      `From: Alice <sip:${from}>`, `To: Bob <sip:${to}>`, 'NS: imdn <urn:ietf:params:imdn>', 'imdn.Message-ID: 34jk324j', 'DateTime: 2008-04-04T12:16:49-05:00',
+      `imdn.Disposition-Notification: ${disposition}`, 'imdn.IMDN-Record-Route: <sip:im-relay@example.org>', '', content,
+    ].join('\r\n');
+
+  it('IMDN - an IM asking for processing notifications, stored for an offline user: 202, and a "stored" notification routed back to the sender', async () => {
+    const sender = await user();
+    const bob = await user();
+    await register(sender, ['sip:alice@192.0.2.5:5060']);
+    const edges = new FakeEdges();
+    const r = router(edges);
+    const im = message(bob, cpim(sender, bob, 'positive-delivery, processing').replace('<sip:im-relay@example.org>', `<sip:${sender}>`), { contentType: 'message/cpim', from: sender });
+    const a = await r.handle(im.req, env(FLOW_TCP), im.size);
+    assert.equal(a.status, 202);
+    await r.idle();
+    assert.equal(edges.sent.length, 1, 'the notification went to the sender');
+    const n = edges.sent[0]?.req;
+    assert.ok(n);
+    assert.equal(n.uri.toString(), 'sip:alice@192.0.2.5:5060');
+    assert.equal(n.to.uri.toString(), `sip:${sender}`, 'to the top IMDN-Route');
+    assert.equal(n.from.uri.toString(), `sip:${bob}`);
+    const body = cpimOf(n);
+    assert.ok(body);
+    assert.equal(cpimMimeHeader(body, 'Content-Disposition'), 'notification');
+    assert.deepEqual(cpimHeaders(body, 'urn:ietf:params:imdn', 'IMDN-Route'), [`<sip:${sender}>`]);
+    assert.match(body.content.toString(), /<message-id>34jk324j<\/message-id>[\s\S]*<processing-notification>\s*<status><stored\/><\/status>/);
+    // The IM itself is stored untouched: its IMDN-Record-Route stays for the recipient's own IMDNs.
+    await register(bob, ['sip:bob@192.0.2.6:5060']);
+    assert.equal(await r.drain(bob), 1);
+    assert.equal(edges.sent[1]?.req.body.toString(), im.req.body.toString());
+  });
+
+  it('IMDN - the sender offline: its notification is stored for it like any MESSAGE (and asks for no IMDN itself)', async () => {
+    const sender = await user();
+    const bob = await user();
+    const r = router(new FakeEdges());
+    const im = message(bob, cpim(sender, bob, 'processing').replace('<sip:im-relay@example.org>', `<sip:${sender}>`), { contentType: 'message/cpim', from: sender });
+    assert.equal((await r.handle(im.req, env(FLOW_TCP), im.size)).status, 202);
+    await r.idle();
+    const [stored] = await new MessageStore(redis, 60_000, 10).oldest(sender, 1);
+    assert.ok(stored);
+    assert.match(stored.bytes.toString(), /message\/imdn\+xml[\s\S]*<stored\/>/);
+    assert.equal(await redis.xlen(messageKeys.pending(sender)), 1, 'no IMDN about the IMDN');
+  });
+
+  it('IMDN - only positive/negative delivery asked: no notification from the store (RFC 5438 §12.2); delivered IMs: none either', async () => {
+    const sender = await user();
+    const bob = await user();
+    await register(sender, ['sip:alice@192.0.2.5:5060']);
+    const edges = new FakeEdges();
+    const r = router(edges);
+    const im = message(bob, cpim(sender, bob, 'positive-delivery, negative-delivery').replace('<sip:im-relay@example.org>', `<sip:${sender}>`), { contentType: 'message/cpim', from: sender });
+    assert.equal((await r.handle(im.req, env(FLOW_TCP), im.size)).status, 202);
+    await r.idle();
+    assert.equal(edges.sent.length, 0);
+    await register(bob, ['sip:bob@192.0.2.6:5060']);
+    const online = message(bob, cpim(sender, bob, 'processing'), { contentType: 'message/cpim', from: sender });
+    const fresh = router(edges);
+    await fresh.drain(bob);
+    assert.equal((await fresh.handle(online.req, env(FLOW_TCP), online.size)).status, 200);
+    await fresh.idle();
+    assert.ok(edges.sent.every((s) => s.req.uri.toString().includes('bob@')), 'no notification for a delivered IM');
+  });
+
+  it('IMDN - a stored IM asking for negative-delivery, refused when delivered later: a "failed" delivery notification (RFC 5438 §8.2)', async () => {
+    const sender = await user();
+    const bob = await user();
+    await register(sender, ['sip:alice@192.0.2.5:5060']);
+    const edges = new FakeEdges((c) => (c.includes('bob@') ? 488 : 200));
+    const r = router(edges);
+    const im = message(bob, cpim(sender, bob, 'negative-delivery').replace('<sip:im-relay@example.org>', `<sip:${sender}>`), { contentType: 'message/cpim', from: sender });
+    assert.equal((await r.handle(im.req, env(FLOW_TCP), im.size)).status, 202);
+    await r.idle();
+    assert.equal(edges.sent.length, 0, 'nothing on storing: processing was not asked');
+    await register(bob, ['sip:bob@192.0.2.6:5060']);
+    assert.equal(await r.drain(bob), 0);
+    await r.idle();
+    assert.equal(await redis.xlen(messageKeys.pending(bob)), 0, 'refused: dropped');
+    const n = edges.sent.find((s) => s.req.uri.toString().includes('alice@'))?.req;
+    assert.ok(n, 'the sender got a notification');
+    assert.match(n.body.toString(), /<delivery-notification>\s*<status><failed\/><\/status>/);
+  });
+
+  it('CPIM - is-composing wrapped in CPIM (RFC 3994 §3.1) is not stored either: 480', async () => {
+    const bob = await user();
+    const body = cpim('alice@x.test', bob, 'processing', `Content-type: application/im-iscomposing+xml\r\n\r\n<isComposing/>`);
+    const im = message(bob, body, { contentType: 'message/cpim' });
+    assert.equal((await router(new FakeEdges()).handle(im.req, env(FLOW_TCP), im.size)).status, 480);
+    assert.equal(await redis.exists(messageKeys.pending(bob)), 0);
   });
 });

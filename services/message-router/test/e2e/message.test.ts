@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { messageKeys, redisKeys } from '@simple/contracts';
@@ -7,12 +10,31 @@ import { LocationStore } from '@simple/location';
 import { freePort, runSipp, sippAvailable, startService, type ServiceProcess, type SippRun } from '@simple/testkit';
 import { UserStore } from '@simple/users';
 import { Redis } from 'ioredis';
+import { UdpSipReceiver } from './udp-sip-receiver.js';
 
 const scenario = (name: string): string => fileURLToPath(new URL(`../sipp/${name}`, import.meta.url));
 const domain = `mr-e2e-${randomBytes(4).toString('hex')}.test`;
 const PASSWORD = 'pw-' + randomBytes(6).toString('hex');
 const SECRET = randomBytes(16).toString('hex');
-const USERS = ['alice', 'bob', 'carol', 'dave', 'erin'];
+const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank', 'ivan', 'judy', 'kate'];
+
+// Rate and quota above what the SIGKILL test sends (10 MESSAGE/s from one sender, 80 stored).
+const ROUTER_ENV = { SIMPLE_MESSAGE_DELIVERY_TIMEOUT_MS: '1500', SIMPLE_MESSAGE_RATE_PER_SENDER: '1000', SIMPLE_MESSAGE_BURST_PER_SENDER: '1000', SIMPLE_MESSAGE_QUOTA: '1000' };
+
+/**
+ * The Call-IDs of the requests that got a 202, from SIPp's -trace_msg file:
+ * entries separated by dashed lines, each "UDP message received ..." followed
+ * by the message.
+ */
+function callIdsAnswered202(trace: string): Set<string> {
+  const ids = new Set<string>();
+  for (const entry of trace.split(/\n-{10,}[^\n]*\n/)) {
+    if (!/message received/.test(entry) || !/^SIP\/2\.0 202 /m.test(entry)) continue;
+    const id = /^(?:Call-ID|i):\s*(\S+)/im.exec(entry)?.[1];
+    if (id !== undefined) ids.add(id);
+  }
+  return ids;
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -43,7 +65,7 @@ describe('message-router end to end (sip-edge and message-router processes, real
       await freePort(),
     );
     routerOps = await freePort();
-    router = await startService('message-router', { SIMPLE_MESSAGE_DELIVERY_TIMEOUT_MS: '1500' }, routerOps);
+    router = await startService('message-router', ROUTER_ENV, routerOps);
   });
 
   after(async () => {
@@ -134,6 +156,118 @@ describe('message-router end to end (sip-edge and message-router processes, real
       assert.match(text, new RegExp(`simple_message_router_messages_total\\{result="${result}"\\} [1-9]`), text.slice(0, 2000));
     }
     assert.equal((await fetch(`http://127.0.0.1:${routerOps}/healthz`)).status, 200);
+  });
+
+  it('SIGKILL - a router killed while storing loses no MESSAGE answered 202: all delivered when the user registers', { timeout: 120_000 }, async () => {
+    const aor = `frank@${domain}`;
+    const dir = mkdtempSync(join(tmpdir(), 'mr-sigkill-'));
+    const traceFile = join(dir, 'messages.log');
+    let receiver: UdpSipReceiver | undefined;
+    try {
+      // A steady stream: 10 MESSAGE/s for 10 s to an offline user; SIPp traces every message it sends and receives.
+      const sending = runSipp({
+        scenario: scenario('uac-message-numbered-expect-202.xml'),
+        target: `127.0.0.1:${sipPort}`,
+        transport: 'u1',
+        calls: 100,
+        rate: 10,
+        timeoutSec: 40,
+        extraArgs: ['-s', 'alice', '-au', 'alice', '-ap', PASSWORD, '-set', 'domain', domain, '-set', 'to', 'frank', '-trace_msg', '-message_file', traceFile],
+      });
+      await until('some messages to be stored', async () => (await redis.xlen(messageKeys.pending(aor))) >= 20, 20_000);
+      // No drain: the process dies between (or inside) requests.
+      await router.kill();
+      await sleep(500);
+      router = await startService('message-router', ROUTER_ENV, routerOps);
+      const sent = await sending;
+      const accepted = callIdsAnswered202(readFileSync(traceFile, 'latin1'));
+      // Some calls fail while no router answers (the edge's service timeout or no responder); those were not accepted.
+      assert.ok(accepted.size >= 50, `202s: ${accepted.size}\n${diag(sent)}`);
+      assert.ok(Number(sent.stats['SuccessfulCall(C)']) === accepted.size, `SIPp counted ${sent.stats['SuccessfulCall(C)']} successful calls, the trace ${accepted.size} 202s`);
+
+      receiver = await UdpSipReceiver.open();
+      assert.equal(await receiver.register('frank', domain, PASSWORD, sipPort), 200);
+      const r = receiver;
+      await until('the stored messages to be delivered', async () => (await redis.xlen(messageKeys.pending(aor))) === 0, 30_000);
+      await sleep(300);
+      const delivered = new Set(r.messages.map((m) => m.callId));
+      const lost = [...accepted].filter((id) => !delivered.has(id));
+      assert.deepEqual(lost, [], `answered 202 but never delivered (${lost.length} of ${accepted.size})\n--- router ---\n${router.output()}`);
+      // Delivered in the order sent: stored messages go oldest first.
+      const order = r.messages.filter((m) => accepted.has(m.callId)).map((m) => Number(/^message (\d+)/.exec(m.body)?.[1]));
+      assert.deepEqual(order, [...order].sort((a, b) => a - b), 'in order');
+      // RFC 3428 §7 / RFC 3261 §8.2.2.2: a repeated delivery keeps Call-ID and CSeq, so the recipient recognises it; counted, not failed.
+      const extra = r.messages.length - accepted.size;
+      console.log(`# SIGKILL: ${accepted.size} answered 202, ${r.distinct} distinct delivered (${extra} stored without a 202 reaching the sender), ${r.duplicates} repeated deliveries`);
+    } finally {
+      await receiver?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('RFC 5365 - a recipient-list MESSAGE: 202, each recipient gets one MESSAGE addressed to it, the bcc recipient hidden', { timeout: 60_000 }, async () => {
+    const receivers = await Promise.all(['gina', 'hank', 'ivan'].map(() => UdpSipReceiver.open()));
+    try {
+      for (const [i, u] of ['gina', 'hank', 'ivan'].entries()) assert.equal(await receivers[i]?.register(u, domain, PASSWORD, sipPort), 200);
+      const sent = await runSipp({
+        scenario: scenario('uac-recipient-list-message-expect-202.xml'),
+        target: `127.0.0.1:${sipPort}`,
+        transport: 'u1',
+        calls: 1,
+        rate: 1,
+        timeoutSec: 20,
+        extraArgs: ['-s', 'alice', '-au', 'alice', '-ap', PASSWORD, '-set', 'domain', domain, '-set', 'to', 'gina', '-set', 'cc', 'hank', '-set', 'bcc', 'ivan'],
+      });
+      assert.equal(sent.code, 0, diag(sent));
+      // The router answers 202 once every copy was delivered (or stored): they are there already.
+      for (const [i, u] of ['gina', 'hank', 'ivan'].entries()) {
+        const got = receivers[i]?.messages ?? [];
+        assert.equal(got.length, 1, `${u} got ${got.length} messages`);
+        const m = got[0]?.request;
+        assert.ok(m);
+        assert.equal(m.to.uri.toString(), `sip:${u}@${domain}`);
+        assert.equal(m.from.uri.toString(), `sip:alice@${domain}`);
+        assert.equal(m.headers.has('require'), false);
+        const body = m.body.toString();
+        assert.match(body, /Hello World!/);
+        assert.match(body, /recipient-list-history; handling=optional/);
+        assert.match(body, new RegExp(`sip:gina@${domain.replace(/\./g, '\\.')}`), 'the "to" recipient is listed');
+        assert.match(body, /sip:anonymous@anonymous\.invalid" cp:copyControl="cc" cp:count="1"/, 'the anonymized cc is counted');
+        assert.doesNotMatch(body, /ivan@|hank@/, 'bcc and anonymized recipients are not disclosed');
+      }
+    } finally {
+      for (const r of receivers) await r.close();
+    }
+  });
+
+  it('RFC 5438 - an IM asking for processing notifications to an offline user: 202, stored, and the sender gets the "stored" IMDN', { timeout: 60_000 }, async () => {
+    const sender = await UdpSipReceiver.open();
+    try {
+      assert.equal(await sender.register('kate', domain, PASSWORD, sipPort), 200);
+      const sent = await runSipp({
+        scenario: scenario('uac-cpim-imdn-request-expect-202.xml'),
+        target: `127.0.0.1:${sipPort}`,
+        transport: 'u1',
+        calls: 1,
+        rate: 1,
+        timeoutSec: 20,
+        extraArgs: ['-s', 'kate', '-au', 'kate', '-ap', PASSWORD, '-set', 'domain', domain, '-set', 'to', 'judy'],
+      });
+      assert.equal(sent.code, 0, diag(sent));
+      assert.equal(await redis.xlen(messageKeys.pending(`judy@${domain}`)), 1, 'the IM is stored');
+      await until('the IMDN to reach the sender', async () => sender.messages.length > 0);
+      const n = sender.messages[0]?.request;
+      assert.ok(n);
+      assert.equal(n.contentType, 'message/cpim');
+      assert.equal(n.from.uri.toString(), `sip:judy@${domain}`);
+      const body = n.body.toString();
+      assert.match(body, /Content-Disposition: notification/);
+      assert.match(body, /Content-type: message\/imdn\+xml/);
+      assert.match(body, /<processing-notification>\s*<status><stored\/><\/status>/);
+      assert.doesNotMatch(body, /Disposition-Notification/);
+    } finally {
+      await sender.close();
+    }
   });
 
   it('drain - SIGTERM stops the router cleanly', { timeout: 30_000 }, async () => {
