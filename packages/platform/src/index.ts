@@ -5,3 +5,4 @@ export { Metrics } from './metrics.js';
 export { buildOpsServer, type OpsServerOptions } from './ops-server.js';
 export { Lifecycle } from './lifecycle.js';
 export { connectNats, connectRedis, type NatsConnection, type RedisClient } from './backends.js';
+export { LeasedSweeper, type LeasedSweeperOptions } from './leased-sweeper.js';

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { redisKeys } from '@simple/contracts';
 import { Redis } from 'ioredis';
-import { LocationStore, type Binding } from '../src/registrar/index.js';
+import { LocationStore, type Binding } from '../src/index.js';
 
 // Every key of this run lives under its own prefix, deleted at the end.
-const PREFIX = `test:registrar-store:${process.pid}:${randomBytes(4).toString('hex')}:`;
+const PREFIX = `test:location-expiry:${process.pid}:${randomBytes(4).toString('hex')}:`;
 let redis: Redis;
 before(() => {
   redis = new Redis({ host: '127.0.0.1', port: 6379, keyPrefix: PREFIX, maxRetriesPerRequest: 2 });
