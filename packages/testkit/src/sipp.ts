@@ -21,6 +21,8 @@ export interface SippOptions {
   /** Hard limit on SIPp's run, seconds; it is killed after that. */
   readonly timeoutSec?: number;
   readonly extraArgs?: readonly string[];
+  /** Stops SIPp (SIGKILL) early when aborted, e.g. by a failing test's cleanup; the run then resolves as usual. */
+  readonly signal?: AbortSignal;
 }
 
 /** Whether SIPp (Debian package sip-tester) is installed. */
@@ -55,8 +57,14 @@ export function runSipp(o: SippOptions): Promise<SippRun> {
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const killer = setTimeout(() => child.kill('SIGKILL'), (timeout + 10) * 1000);
+    const abort = (): void => {
+      child.kill('SIGKILL');
+    };
+    if (o.signal?.aborted === true) abort();
+    else o.signal?.addEventListener('abort', abort, { once: true });
     child.on('close', (code) => {
       clearTimeout(killer);
+      o.signal?.removeEventListener('abort', abort);
       let stats: Record<string, string> = {};
       try {
         const rows = readFileSync(join(cwd, 'stats.csv'), 'utf8').trim().split('\n');
