@@ -21,7 +21,13 @@ function branchKey(fields: TransactionFields): string {
  * created the transaction, except for ACK, where the method of the request that created the transaction is INVITE."
  */
 export function serverTransactionKey(fields: TransactionFields, method: string): string {
-  return `${branchKey(fields)}\n${method === 'ACK' ? 'INVITE' : method}`;
+  // The CSeq number is part of the key too. A compliant client never notices: a retransmission is the same request
+  // (RFC 3261 §17.1.2.2, §17.1.1.2) and the ACK for a non-2xx carries the INVITE's CSeq number (§17.1.1.3). But some
+  // clients break §8.1.1.7 ("The branch parameter value MUST be unique across space and time") when they resend a
+  // request with credentials (§8.1.3.5, §22.2: same Call-ID, CSeq incremented): sipsak 0.9.8.1 keeps the Via branch.
+  // Matched on branch alone, that new request was absorbed as a retransmission of the challenged one, the 407 was
+  // resent with the old CSeq, and sipsak ignored it until it gave up. With the CSeq number, it is a new transaction.
+  return `${branchKey(fields)}\n${method === 'ACK' ? 'INVITE' : method}\n${fields.cseq.seq}`;
 }
 
 interface Entry {
@@ -33,7 +39,7 @@ interface Entry {
 
 /**
  * The server transactions, indexed for the matching rules of RFC 3261
- * §17.2.3: by branch, sent-by and method for RFC 3261 requests; by Call-ID,
+ * §17.2.3: by branch, sent-by and method (and CSeq number, see serverTransactionKey) for RFC 3261 requests; by Call-ID,
  * CSeq number and From tag (then compared in full) for RFC 2543 ones.
  */
 export class ServerTransactionTable {

@@ -60,6 +60,20 @@ test('matching - the same branch from another sent-by, or with another method, i
   assert.equal(tu.requests.length, 4);
 });
 
+test('matching - a request resent with credentials but the same branch (sipsak 0.9.8.1) is a new transaction, not a retransmission', () => {
+  // RFC 3261 §8.1.3.5/§22.2: the retry has CSeq + 1; §8.1.1.7 wants a new branch too, which sipsak does not send.
+  const { layer, tu, transport } = setupLayer();
+  tu.answer = (t, r) => void t.respond(responseTo(r, r.cseq.seq === 1 ? 407 : 200, { toTag: 'uas' }));
+  assert.equal(layer.receiveRequest(wire({ method: 'MESSAGE', cseq: 1 }), UDP).kind, 'new');
+  assert.equal(layer.receiveRequest(wire({ method: 'MESSAGE', cseq: 2 }), UDP).kind, 'new');
+  assert.equal(tu.requests.length, 2);
+  // Retransmissions of either still reach their own transaction, and get its response.
+  assert.equal(layer.receiveRequest(wire({ method: 'MESSAGE', cseq: 2 }), UDP).kind, 'retransmission');
+  assert.equal(layer.receiveRequest(wire({ method: 'MESSAGE', cseq: 1 }), UDP).kind, 'retransmission');
+  assert.equal(tu.requests.length, 2);
+  assert.deepEqual(transport.responses().map((r) => r.status), [407, 200, 200, 407]);
+});
+
 test('ACK matching - the ACK of a non-2xx (same branch) confirms the INVITE transaction and is absorbed', () => {
   const { layer, tu, clock } = setupLayer();
   tu.answer = (t, r) => void t.respond(responseTo(r, 486, { toTag: 'uas' }));
