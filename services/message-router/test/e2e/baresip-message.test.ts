@@ -9,7 +9,7 @@ import { LocationStore } from '@simple/location';
 import { freePort, startService, type ServiceProcess } from '@simple/testkit';
 import { UserStore } from '@simple/users';
 import { Redis } from 'ioredis';
-import { Baresip, baresipAvailable } from '../baresip/baresip.js';
+import { Baresip, baresipAvailable } from '@simple/testkit';
 
 const domain = `mr-baresip-${randomBytes(4).toString('hex')}.test`;
 const PASSWORD = 'pw-' + randomBytes(6).toString('hex');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { presenceKeys } from '@simple/contracts';
-import { Baresip, baresipAvailable } from '../baresip/baresip.js';
+import { Baresip, baresipAvailable } from '@simple/testkit';
 import { PresenceHarness, until } from './harness.js';
 
 /** baresip's contact list with each contact's presence (ctrl_tcp "contacts"), without colour codes. */
@@ -40,7 +40,7 @@ describe('presence with baresip (two accounts through the edge)', { skip: baresi
   });
 
   it('alice watches bob: she sees him online, offline, online again', { timeout: 90_000 }, async () => {
-    const account = (user: string, watch: readonly string[]) => ({ user, domain: h.domain, password: h.password, edge: `127.0.0.1:${h.sipPort}`, watch });
+    const account = (user: string, watch: readonly string[]) => ({ user, domain: h.domain, password: h.password, edge: `127.0.0.1:${h.sipPort}`, contacts: watch, presence: true });
     const bob = await Baresip.start(join(home, 'bob'), account('bob', []), 60);
     agents.push(bob);
     const alice = await Baresip.start(join(home, 'alice'), account('alice', ['bob']), 60);

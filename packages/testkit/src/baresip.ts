@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
-import { freePort } from '@simple/testkit';
+import { freePort } from './ports.js';
 
 /** Whether baresip (Debian package baresip) is installed. */
 export function baresipAvailable(): boolean {
@@ -22,18 +22,24 @@ export interface BaresipAccount {
   readonly password: string;
   /** host:port of the sip-edge: every request goes there (outbound proxy). */
   readonly edge: string;
-  /** Users of the same domain to watch (`;presence=p2p` in the contacts file: a SUBSCRIBE each). */
-  readonly watch: readonly string[];
+  /** Users of the same domain in the contacts file; the `message` command goes to the current one. */
+  readonly contacts: readonly string[];
+  /**
+   * Presence too: the `presence` module, PUBLISH of its own state, and a
+   * SUBSCRIBE to every contact (`;presence=p2p`). Default false.
+   */
+  readonly presence?: boolean;
 }
 
 const MODULES = '/usr/lib/baresip/modules';
 
 /**
  * One baresip 1.0 user agent as a process: its own HOME with `.baresip/config`
- * (no audio device, SIP on 127.0.0.1 only, the `contact`, `presence` and
- * `ctrl_tcp` modules), `accounts` (digest credentials, the edge as outbound
- * proxy, REGISTER and PUBLISH) and `contacts`. Its lifetime is bounded twice:
- * baresip's own `-t` and a SIGKILL timer here.
+ * (no audio device, SIP on 127.0.0.1 only, the `contact` and `ctrl_tcp`
+ * modules, and `presence` when asked), `accounts` (digest credentials, the
+ * edge as outbound proxy, REGISTER, PUBLISH with presence) and `contacts`. `-s` puts the SIP trace in its
+ * output: incoming MESSAGEs show up only there. Its lifetime is bounded
+ * twice: baresip's own `-t` and a SIGKILL timer here.
  */
 export class Baresip {
   private out = '';
@@ -48,7 +54,26 @@ export class Baresip {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
+  /**
+   * Starts baresip and waits until it is ready. Its ports come from
+   * freePortPair(), free when checked but not reserved: when another process
+   * took one meanwhile, baresip exits ("Address already in use"), and it is
+   * started again on other ports (three tries).
+   */
   static async start(home: string, a: BaresipAccount, lifetimeSec: number): Promise<Baresip> {
+    for (let attempt = 1; ; attempt++) {
+      const ua = await Baresip.spawn(home, a, lifetimeSec);
+      try {
+        await ua.waitFor(/baresip is ready\./, 30_000);
+        return ua;
+      } catch (e) {
+        await ua.stop();
+        if (attempt >= 3 || !/Address already in use/.test(ua.output())) throw e;
+      }
+    }
+  }
+
+  private static async spawn(home: string, a: BaresipAccount, lifetimeSec: number): Promise<Baresip> {
     const sipPort = await freePortPair();
     const ctrlPort = await freePort();
     const dir = join(home, '.baresip');
@@ -69,8 +94,8 @@ export class Baresip {
         'module_tmp\t\tuuid.so',
         'module_tmp\t\taccount.so',
         'module_app\t\tcontact.so',
+        ...(a.presence === true ? ['module_app\t\tpresence.so'] : []),
         'module_app\t\tmenu.so',
-        'module_app\t\tpresence.so',
         'module_app\t\tctrl_tcp.so',
         `ctrl_tcp_listen\t\t127.0.0.1:${ctrlPort}`,
         '',
@@ -79,9 +104,10 @@ export class Baresip {
     writeFileSync(
       join(dir, 'accounts'),
       `"${a.user}" <sip:${a.user}@${a.domain};transport=udp>;auth_user=${a.user};auth_pass=${a.password};` +
-        `outbound="sip:${a.edge};transport=udp";regint=300;pubint=300;answermode=manual;audio_codecs=pcmu;medianat=;mwi=no\n`,
+        `outbound="sip:${a.edge};transport=udp";regint=300;pubint=${a.presence === true ? 300 : 0};answermode=manual;audio_codecs=pcmu;medianat=;mwi=no\n`,
     );
-    writeFileSync(join(dir, 'contacts'), a.watch.map((u) => `"${u}" <sip:${u}@${a.domain}>;presence=p2p\n`).join(''));
+    const p2p = a.presence === true ? ';presence=p2p' : '';
+    writeFileSync(join(dir, 'contacts'), a.contacts.map((u) => `"${u}" <sip:${u}@${a.domain}>${p2p}\n`).join(''));
     const child = spawn('baresip', ['-f', dir, '-s', '-t', String(lifetimeSec)], {
       env: { ...process.env, HOME: home },
       stdio: ['ignore', 'pipe', 'pipe'],
