@@ -4,3 +4,4 @@ export { startService, type ServiceProcess } from './service-process.js';
 export { runSipp, sippAvailable, type SippOptions, type SippRun } from './sipp.js';
 export { seededRandom } from './seeded-random.js';
 export { Baresip, baresipAvailable, type BaresipAccount } from './baresip.js';
+export { skipUnless } from './skip-unless.js';

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { IncomingRequest, SipStack } from '@simple/sip-stack';
 import { Recorder, startStack } from '../helpers.js';
-import { runSipp, sippAvailable } from '@simple/testkit';
+import { runSipp, sippAvailable, skipUnless } from '@simple/testkit';
 
 const scenario = (name: string): string => fileURLToPath(new URL(`../sipp/${name}`, import.meta.url));
 const CALLS = 20;
@@ -15,7 +15,7 @@ const ANSWER_DELAY_MS = 700;
  * answers late, and says in X-Tu-Seen how often it saw the request: every
  * retransmission must be absorbed by the server transaction.
  */
-describe('UAS on the stack driven by SIPp', { skip: sippAvailable() ? false : 'sipp is not installed (apt-get install sip-tester)' }, () => {
+describe('UAS on the stack driven by SIPp', { skip: skipUnless(sippAvailable(), 'sipp is not installed (apt-get install sip-tester)') }, () => {
   let stack: SipStack;
   let udpPort = 0;
   let tcpPort = 0;

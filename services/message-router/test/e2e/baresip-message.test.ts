@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { messageKeys, redisKeys } from '@simple/contracts';
 import { LocationStore } from '@simple/location';
-import { freePort, startService, type ServiceProcess } from '@simple/testkit';
+import { freePort, startService, type ServiceProcess, skipUnless } from '@simple/testkit';
 import { UserStore } from '@simple/users';
 import { Redis } from 'ioredis';
 import { Baresip, baresipAvailable } from '@simple/testkit';
@@ -68,7 +68,7 @@ async function until(what: string, cond: () => Promise<boolean>, ms: number): Pr
  * edge (digest, MD5), alice sends bob a text over ctrl_tcp, bob's SIP trace
  * shows it and alice gets bob's 200; then the other way round.
  */
-describe('MESSAGE between two baresip through sip-edge and message-router', { skip: baresipAvailable() ? false : 'baresip is not installed' }, () => {
+describe('MESSAGE between two baresip through sip-edge and message-router', { skip: skipUnless(baresipAvailable(), 'baresip is not installed') }, () => {
   let redis: Redis;
   let users: UserStore;
   let edge: ServiceProcess;

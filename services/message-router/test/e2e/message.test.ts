@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { messageKeys, redisKeys } from '@simple/contracts';
 import { LocationStore } from '@simple/location';
-import { freePort, runSipp, sippAvailable, startService, type ServiceProcess, type SippRun } from '@simple/testkit';
+import { freePort, runSipp, sippAvailable, startService, type ServiceProcess, type SippRun, skipUnless } from '@simple/testkit';
 import { UserStore } from '@simple/users';
 import { Redis } from 'ioredis';
 import { UdpSipReceiver } from './udp-sip-receiver.js';
@@ -38,7 +38,7 @@ function callIdsAnswered202(trace: string): Set<string> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-describe('message-router end to end (sip-edge and message-router processes, real NATS and Redis, SIPp)', { skip: sippAvailable() ? false : 'sipp is not installed' }, () => {
+describe('message-router end to end (sip-edge and message-router processes, real NATS and Redis, SIPp)', { skip: skipUnless(sippAvailable(), 'sipp is not installed') }, () => {
   let redis: Redis;
   let users: UserStore;
   let edge: ServiceProcess;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { messageKeys, redisKeys } from '@simple/contracts';
-import { freePort, startService, type ServiceProcess } from '@simple/testkit';
+import { freePort, startService, type ServiceProcess, skipUnless } from '@simple/testkit';
 import { UserStore } from '@simple/users';
 import { Redis } from 'ioredis';
 import { UdpSipReceiver } from './udp-sip-receiver.js';
@@ -96,7 +96,7 @@ const MESSAGE_SIP = [
  * branch: see the server transaction key in @simple/sip-transaction) and
  * exits 0 on the 200.
  */
-describe('MESSAGE from sipsak through sip-edge and message-router', { skip: sipsakAvailable() ? false : 'sipsak is not installed' }, () => {
+describe('MESSAGE from sipsak through sip-edge and message-router', { skip: skipUnless(sipsakAvailable(), 'sipsak is not installed') }, () => {
   let redis: Redis;
   let users: UserStore;
   let edge: ServiceProcess;

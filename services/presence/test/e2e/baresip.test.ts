@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { presenceKeys } from '@simple/contracts';
-import { Baresip, baresipAvailable } from '@simple/testkit';
+import { Baresip, baresipAvailable, skipUnless } from '@simple/testkit';
 import { PresenceHarness, until } from './harness.js';
 
 /** baresip's contact list with each contact's presence (ctrl_tcp "contacts"), without colour codes. */
@@ -20,7 +20,7 @@ async function contacts(ua: Baresip): Promise<string> {
  * `;presence=p2p`, PUBLISH of its own state) and sees bob's state change when
  * bob goes offline and online again over ctrl_tcp.
  */
-describe('presence with baresip (two accounts through the edge)', { skip: baresipAvailable() ? false : 'baresip is not installed' }, () => {
+describe('presence with baresip (two accounts through the edge)', { skip: skipUnless(baresipAvailable(), 'baresip is not installed') }, () => {
   const h = new PresenceHarness(['alice', 'bob']);
   const home = mkdtempSync(join(tmpdir(), 'pres-baresip-'));
   const agents: Baresip[] = [];

@@ -6,7 +6,7 @@ import { connect, type NatsConnection, type Subscription } from '@nats-io/transp
 import { Redis } from 'ioredis';
 import { presenceKeys, presenceSubjects } from '@simple/contracts';
 import { UserStore } from '@simple/users';
-import { freePort, runSipp, sippAvailable, startService, type ServiceProcess } from '@simple/testkit';
+import { freePort, runSipp, sippAvailable, startService, type ServiceProcess, skipUnless } from '@simple/testkit';
 
 const scenario = (name: string): string => fileURLToPath(new URL(`../sipp/${name}`, import.meta.url));
 const domain = `pres-${randomBytes(4).toString('hex')}.test`;
@@ -14,7 +14,7 @@ const PASSWORD = 'pw-' + randomBytes(6).toString('hex');
 const SECRET = randomBytes(16).toString('hex');
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
 
-describe('presence end to end (sip-edge + presence as processes, real NATS and Redis, SIPp)', { skip: sippAvailable() ? false : 'sipp is not installed' }, () => {
+describe('presence end to end (sip-edge + presence as processes, real NATS and Redis, SIPp)', { skip: skipUnless(sippAvailable(), 'sipp is not installed') }, () => {
   let redis: Redis;
   let users: UserStore;
   let nc: NatsConnection;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { subscriptionKeys } from '@simple/contracts';
-import { runSipp, sippAvailable, type SippRun } from '@simple/testkit';
+import { runSipp, sippAvailable, type SippRun, skipUnless } from '@simple/testkit';
 import { PresenceHarness, scenario, sleep, until } from './harness.js';
 import { UdpUa } from './udp-ua.js';
 
@@ -63,7 +63,7 @@ const newestChange = (body: string): number => Math.max(-1, ...[...body.matchAll
  * (uac-subscribe-answer-notifies-until-final.xml: they answer every NOTIFY 200,
  * and their -trace_msg files give each NOTIFY's CSeq and body) hold subscriptions.
  */
-describe('presence: two replicas, one SIGKILLed under SIPp load', { skip: sippAvailable() ? false : 'sipp is not installed' }, () => {
+describe('presence: two replicas, one SIGKILLed under SIPp load', { skip: skipUnless(sippAvailable(), 'sipp is not installed') }, () => {
   const h = new PresenceHarness(['pat', 'fetcher', ...WATCHERS]);
   const dir = mkdtempSync(join(tmpdir(), 'pres-kill-'));
   const uas: UdpUa[] = [];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { subscriptionKeys } from '@simple/contracts';
-import { sippAvailable } from '@simple/testkit';
+import { sippAvailable, skipUnless } from '@simple/testkit';
 import { PresenceHarness, until } from './harness.js';
 
 /**
@@ -9,7 +9,7 @@ import { PresenceHarness, until } from './harness.js';
  * "Done when"): refresh, fetch, a NOTIFY on every change, and removal of a
  * watcher that answers a NOTIFY with 481. Scenarios in `test/sipp/`.
  */
-describe('presence subscriptions end to end (sip-edge + presence, SIPp)', { skip: sippAvailable() ? false : 'sipp is not installed' }, () => {
+describe('presence subscriptions end to end (sip-edge + presence, SIPp)', { skip: skipUnless(sippAvailable(), 'sipp is not installed') }, () => {
   const h = new PresenceHarness(['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi']);
 
   before(async () => {

@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { subjects, writeFlow } from '@simple/contracts';
 import { parseMessage } from '@simple/sip-message';
 import { UserStore } from '@simple/users';
-import { freePort, runSipp, sippAvailable, startService, type ServiceProcess } from '@simple/testkit';
+import { freePort, runSipp, sippAvailable, startService, type ServiceProcess, skipUnless } from '@simple/testkit';
 import { Registrar } from '../../src/registrar/index.js';
 
 const exec = promisify(execFile);
@@ -83,7 +83,7 @@ function message(user: string, callId: string): string {
   ].join('\r\n');
 }
 
-describe('sip-edge end to end (real NATS and Redis, SIPp and sipsak)', { skip: sippAvailable() ? false : 'sipp is not installed' }, () => {
+describe('sip-edge end to end (real NATS and Redis, SIPp and sipsak)', { skip: skipUnless(sippAvailable(), 'sipp is not installed') }, () => {
   let redis: Redis;
   let users: UserStore;
   let edge: EdgeHandle;
