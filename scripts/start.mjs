@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDeps } from './ensure-deps.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const runDir = process.env.SIMPLE_RUN_DIR ?? join(process.env.TMPDIR ?? '/tmp', 'simple-platform');
@@ -24,6 +25,7 @@ function step(cmd, args, what) {
   }
 }
 
+ensureDeps(root);
 step('bash', ['scripts/ensure-backends.sh'], 'starting NATS and Redis');
 step('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], 'building the workspaces');
 
