@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { parseUri } from '@simple/sip-message';
 import { Redis } from 'ioredis';
 import { LocationStore, addressOfRecord, decodeBinding, encodeBinding, identityAor, type Binding } from '../src/index.js';
+import { useRedisNamespace } from '@simple/testkit';
 
 // Every key of this run lives under its own prefix, deleted at the end.
-const PREFIX = `test:location:${process.pid}:${randomBytes(4).toString('hex')}:`;
+const redisClient = useRedisNamespace('location');
 let redis: Redis;
 before(() => {
-  redis = new Redis({ host: '127.0.0.1', port: 6379, keyPrefix: PREFIX, maxRetriesPerRequest: 2 });
-});
-after(async () => {
-  const cleaner = new Redis({ host: '127.0.0.1', port: 6379 });
-  const keys = await cleaner.keys(`${PREFIX}*`);
-  if (keys.length > 0) await cleaner.del(...keys);
-  await cleaner.quit();
-  await redis.quit();
+  redis = redisClient();
 });
 
 const T0 = Date.now();

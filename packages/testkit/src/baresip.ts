@@ -1,19 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
+import { toolAvailable } from './tool-available.js';
 
 /** Whether baresip (Debian package baresip) is installed. */
 export function baresipAvailable(): boolean {
-  return (process.env.PATH ?? '').split(':').some((d) => {
-    try {
-      return readdirSync(d).includes('baresip');
-    } catch {
-      return false;
-    }
-  });
+  return toolAvailable('baresip');
 }
 
 export interface BaresipAccount {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './ports.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -60,4 +61,24 @@ export async function startService(name: string, env: Readonly<Record<string, st
       await exited;
     },
   };
+}
+
+/**
+ * startService where the environment names ports found by freePort(): such a
+ * port is free when checked, not reserved, so another process may take it
+ * first; the service then exits with EADDRINUSE and is started again with a
+ * fresh environment (fresh ports, three tries in all).
+ */
+export async function startServiceOnFreshPorts(
+  name: string,
+  makeEnv: () => Promise<Readonly<Record<string, string>>>,
+  timeoutMs?: number,
+): Promise<ServiceProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startService(name, await makeEnv(), await freePort(), timeoutMs);
+    } catch (e) {
+      if (attempt >= 3 || !/EADDRINUSE/.test((e as Error).message)) throw e;
+    }
+  }
 }

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toolAvailable } from './tool-available.js';
 
 export interface SippRun {
   /** SIPp's exit status: 0 when every call succeeded (SIPp's own rule). */
@@ -27,13 +28,7 @@ export interface SippOptions {
 
 /** Whether SIPp (Debian package sip-tester) is installed. */
 export function sippAvailable(): boolean {
-  return (process.env.PATH ?? '').split(':').some((d) => {
-    try {
-      return readdirSync(d).includes('sipp');
-    } catch {
-      return false;
-    }
-  });
+  return toolAvailable('sipp');
 }
 
 /**

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { messageKeys, redisKeys } from '@simple/contracts';
 import { LocationStore } from '@simple/location';
-import { freePort, startService, type ServiceProcess, skipUnless } from '@simple/testkit';
+import { freePort, startServiceOnFreshPorts, type ServiceProcess, skipUnless } from '@simple/testkit';
 import { UserStore } from '@simple/users';
 import { Redis } from 'ioredis';
 import { Baresip, baresipAvailable } from '@simple/testkit';
@@ -17,20 +17,6 @@ const SECRET = randomBytes(16).toString('hex');
 /** startService's wait for /readyz: generous, a loaded CI box has taken over 20 s to start the edge. */
 const STARTUP_MS = 60_000;
 
-/**
- * startService with a port race handled: freePort() finds a port free, it
- * does not reserve it; if another process binds it first, the service exits
- * (EADDRINUSE) and is started again on other ports (three tries).
- */
-async function startRetrying(name: string, env: () => Promise<Record<string, string>>): Promise<ServiceProcess> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startService(name, await env(), await freePort(), STARTUP_MS);
-    } catch (e) {
-      if (attempt >= 3 || !/EADDRINUSE/.test((e as Error).message)) throw e;
-    }
-  }
-}
 const USERS = ['alice', 'bob'];
 
 /** The blocks of baresip's `-s` SIP trace: each begins "UDP <from> -> <to>", then the message. */
@@ -82,7 +68,7 @@ describe('MESSAGE between two baresip through sip-edge and message-router', { sk
     users = new UserStore(redis);
     await users.addDomain(domain);
     for (const u of USERS) await users.addUser(`${u}@${domain}`, PASSWORD);
-    edge = await startRetrying('sip-edge', async () => {
+    edge = await startServiceOnFreshPorts('sip-edge', async () => {
       sipPort = await freePort();
       return {
         SIMPLE_EDGE_ID: `mr-baresip-${randomBytes(3).toString('hex')}`,
@@ -94,10 +80,9 @@ describe('MESSAGE between two baresip through sip-edge and message-router', { sk
         // Room for a slow delivery on a loaded box: the router's delivery timeout must stay below it.
         SIMPLE_SERVICE_TIMEOUT_MS: '8000',
         // baresip 1.0.0 gives up on a challenge list with SHA-256 in it ("Function not implemented"): MD5 only (the edge's default, set here anyway).
-        SIMPLE_AUTH_ALGORITHMS: 'MD5',
       };
-    });
-    router = await startRetrying('message-router', async () => ({ SIMPLE_MESSAGE_DELIVERY_TIMEOUT_MS: '6000' }));
+    }, STARTUP_MS);
+    router = await startServiceOnFreshPorts('message-router', async () => ({ SIMPLE_MESSAGE_DELIVERY_TIMEOUT_MS: '6000' }), STARTUP_MS);
   });
 
   after(async () => {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { messageKeys, redisKeys } from '@simple/contracts';
-import { freePort, startService, type ServiceProcess, skipUnless } from '@simple/testkit';
+import { freePort, startServiceOnFreshPorts, type ServiceProcess, skipUnless, toolAvailable } from '@simple/testkit';
 import { UserStore } from '@simple/users';
 import { Redis } from 'ioredis';
 import { UdpSipReceiver } from './udp-sip-receiver.js';
@@ -18,20 +18,6 @@ const SECRET = randomBytes(16).toString('hex');
 /** startService's wait for /readyz: generous, a loaded CI box has taken over 20 s to start the edge. */
 const STARTUP_MS = 60_000;
 
-/**
- * startService with a port race handled: freePort() finds a port free, it
- * does not reserve it; if another process binds it first, the service exits
- * (EADDRINUSE) and is started again on other ports (three tries).
- */
-async function startRetrying(name: string, env: () => Promise<Record<string, string>>): Promise<ServiceProcess> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startService(name, await env(), await freePort(), STARTUP_MS);
-    } catch (e) {
-      if (attempt >= 3 || !/EADDRINUSE/.test((e as Error).message)) throw e;
-    }
-  }
-}
 
 const TAG = randomBytes(4).toString('hex');
 // Names of our own in the shared domain, removed afterwards.
@@ -39,14 +25,7 @@ const ALICE = `sipsak-alice-${TAG}`;
 const BOB = `sipsak-bob-${TAG}`;
 const BODY = `Hello Bob, this is sipsak ${TAG}\r\n`;
 
-const sipsakAvailable = (): boolean =>
-  (process.env.PATH ?? '').split(':').some((d) => {
-    try {
-      return readdirSync(d).includes('sipsak');
-    } catch {
-      return false;
-    }
-  });
+const sipsakAvailable = (): boolean => toolAvailable('sipsak');
 
 interface Run {
   readonly code: number | null;
@@ -111,7 +90,7 @@ describe('MESSAGE from sipsak through sip-edge and message-router', { skip: skip
     addedDomain = !(await users.isLocalDomain(DOMAIN));
     await users.addDomain(DOMAIN);
     for (const u of [ALICE, BOB]) await users.addUser(`${u}@${DOMAIN}`, PASSWORD);
-    edge = await startRetrying('sip-edge', async () => {
+    edge = await startServiceOnFreshPorts('sip-edge', async () => {
       sipPort = await freePort();
       return {
         SIMPLE_EDGE_ID: `mr-sipsak-${TAG}`,
@@ -122,10 +101,9 @@ describe('MESSAGE from sipsak through sip-edge and message-router', { skip: skip
         SIMPLE_AUTH_SECRET: SECRET,
         // Room for a slow delivery on a loaded box: the router's delivery timeout must stay below it.
         SIMPLE_SERVICE_TIMEOUT_MS: '8000',
-        SIMPLE_AUTH_ALGORITHMS: 'MD5',
       };
-    });
-    router = await startRetrying('message-router', async () => ({ SIMPLE_MESSAGE_DELIVERY_TIMEOUT_MS: '6000' }));
+    }, STARTUP_MS);
+    router = await startServiceOnFreshPorts('message-router', async () => ({ SIMPLE_MESSAGE_DELIVERY_TIMEOUT_MS: '6000' }), STARTUP_MS);
     writeFileSync(join(dir, 'message.sip'), MESSAGE_SIP);
   });
 
