@@ -4,7 +4,7 @@ import type { XcapConfig } from './config.js';
 import type { DigestAuthenticator } from './digest-authenticator.js';
 import type { XcapService } from './xcap-service.js';
 import type { UsageRegistry } from './usages/usage-registry.js';
-import { parseXcapUri } from './xcap-uri.js';
+import { parseXcapUri } from '@simple/xcap-uri';
 
 export interface XcapAppDeps {
   readonly service: XcapService;

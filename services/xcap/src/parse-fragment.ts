@@ -1,6 +1,6 @@
-import { parseXml, type Element, type Node } from '@simple/xml';
-import { escapeAttr, NotUtf8Error, NotXmlFragError, type XcapError } from './errors/xcap-error.js';
-import { inScopeNamespaces } from './node-selector/evaluate-node-selector.js';
+import { escapeXmlAttr, parseXml, type Element, type Node } from '@simple/xml';
+import { NotUtf8Error, NotXmlFragError, type XcapError } from './errors/xcap-error.js';
+import { inScopeNamespaces } from '@simple/xcap-uri';
 
 const WRAPPER = 'xcap-fragment-context';
 
@@ -17,7 +17,7 @@ export function parseElementFragment(body: Buffer, parent: Element, maxBytes: nu
   } catch {
     return { ok: false, error: new NotUtf8Error('the element is not UTF-8') };
   }
-  const decls = [...inScopeNamespaces(parent)].map(([p, uri]) => ` ${p === '' ? 'xmlns' : `xmlns:${p}`}="${escapeAttr(uri)}"`).join('');
+  const decls = [...inScopeNamespaces(parent)].map(([p, uri]) => ` ${p === '' ? 'xmlns' : `xmlns:${p}`}="${escapeXmlAttr(uri)}"`).join('');
   const parsed = parseXml(`<${WRAPPER}${decls}>${text}</${WRAPPER}>`, { maxBytes: maxBytes + 4096 });
   if (!parsed.ok) return { ok: false, error: new NotXmlFragError(parsed.error.message) };
   const root = parsed.value.documentElement as Element;

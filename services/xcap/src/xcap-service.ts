@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import { parseXml, type Document, type Element } from '@simple/xml';
-import { parseAttValue } from './att-value.js';
+import { escapeXmlAttr, parseXml, type Document, type Element } from '@simple/xml';
 import { checkPreconditions } from './conditional.js';
 import type { DocumentRef, DocumentStore } from './document-store.js';
 import {
   CannotDeleteError,
   CannotInsertError,
-  escapeAttr,
   NoParentError,
   NotUtf8Error,
   NotWellFormedError,
@@ -16,14 +14,26 @@ import {
   xcapErrorDocument,
   XcapHttpError,
 } from './errors/xcap-error.js';
-import { applyStep, childElements, evaluateNodeSelector, evaluateSteps, inScopeNamespaces } from './node-selector/evaluate-node-selector.js';
 import { insertElement } from './node-selector/insert-element.js';
-import type { NamespaceContext, NodeSelector, Step } from './node-selector/node-selector.js';
 import { parseElementFragment } from './parse-fragment.js';
-import { serializeDocument, serializeNode } from './serialize-node.js';
 import type { ApplicationUsage } from './usages/application-usage.js';
 import type { UsageRegistry } from './usages/usage-registry.js';
-import type { DocumentSelector, XcapTree, XcapUri } from './xcap-uri.js';
+import {
+  applyStep,
+  childElements,
+  evaluateNodeSelector,
+  evaluateSteps,
+  inScopeNamespaces,
+  parseAttValue,
+  serializeDocument,
+  serializeNode,
+  type DocumentSelector,
+  type NamespaceContext,
+  type NodeSelector,
+  type Step,
+  type XcapTree,
+  type XcapUri,
+} from '@simple/xcap-uri';
 
 export const XCAP_EL_TYPE = 'application/xcap-el+xml';
 export const XCAP_ATT_TYPE = 'application/xcap-att+xml';
@@ -117,7 +127,7 @@ export class XcapService {
     const v = sel.value;
     if (v.kind === 'element') return { status: 200, headers: { ...etag, 'content-type': XCAP_EL_TYPE }, body: serializeNode(v.element) };
     // §8.3 / §8.2.2: the attribute value "formatted according to the grammar of AttValue".
-    if (v.kind === 'attribute') return { status: 200, headers: { ...etag, 'content-type': XCAP_ATT_TYPE }, body: `"${escapeAttr(v.attr.value)}"` };
+    if (v.kind === 'attribute') return { status: 200, headers: { ...etag, 'content-type': XCAP_ATT_TYPE }, body: `"${escapeXmlAttr(v.attr.value)}"` };
     return { status: 200, headers: { ...etag, 'content-type': XCAP_NS_TYPE }, body: namespaceBindings(v.element) };
   }
 
@@ -300,8 +310,8 @@ export class XcapService {
     for (const d of docs) byAuid.set(d.auid, [...(byAuid.get(d.auid) ?? []), d]);
     let body = `<?xml version="1.0" encoding="UTF-8"?>\n<xcap-directory xmlns="${XCAP_DIRECTORY_NS}">\n`;
     for (const [a, list] of byAuid) {
-      body += ` <folder auid="${escapeAttr(a)}">\n`;
-      for (const d of list) body += `  <entry uri="${escapeAttr(`${req.base}/${a}/${treePath}/${d.path.split('/').map(encodeURIComponent).join('/')}`)}" etag="${escapeAttr(d.etag)}"/>\n`;
+      body += ` <folder auid="${escapeXmlAttr(a)}">\n`;
+      for (const d of list) body += `  <entry uri="${escapeXmlAttr(`${req.base}/${a}/${treePath}/${d.path.split('/').map(encodeURIComponent).join('/')}`)}" etag="${escapeXmlAttr(d.etag)}"/>\n`;
       body += ' </folder>\n';
     }
     body += '</xcap-directory>\n';
@@ -344,6 +354,6 @@ function encodeStep(s: string): string {
 
 /** §10: an element with the selected element's name and a declaration for every binding in scope. */
 function namespaceBindings(el: Element): string {
-  const decls = [...inScopeNamespaces(el)].map(([p, u]) => ` ${p === '' ? 'xmlns' : `xmlns:${p}`}="${escapeAttr(u)}"`).join('');
+  const decls = [...inScopeNamespaces(el)].map(([p, u]) => ` ${p === '' ? 'xmlns' : `xmlns:${p}`}="${escapeXmlAttr(u)}"`).join('');
   return `<${el.nodeName}${decls}/>`;
 }

@@ -2,11 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseXml, type Element } from '@simple/xml';
-import { evaluateNodeSelector, evaluateSteps } from '../src/node-selector/evaluate-node-selector.js';
 import { insertElement } from '../src/node-selector/insert-element.js';
-import type { NamespaceContext } from '../src/node-selector/node-selector.js';
-import { parseNodeSelector } from '../src/node-selector/parse-node-selector.js';
-import { serializeDocument } from '../src/serialize-node.js';
+import { evaluateNodeSelector, evaluateSteps, parseNodeSelector, serializeDocument, type NamespaceContext } from '@simple/xcap-uri';
 import { fixture } from './support/fixtures.js';
 
 const NO_NS: NamespaceContext = { defaultNamespace: '', bindings: new Map() };

@@ -3,6 +3,7 @@
  * each sent as a 409 with an `application/xcap-error+xml` body (§11.2), and the
  * plain HTTP refusals (404, 405, 412, 415, 401, 403) that carry no body.
  */
+import { escapeXmlAttr, escapeXmlText } from '@simple/xml';
 
 export const XCAP_ERROR_NS = 'urn:ietf:params:xml:ns:xcap-error';
 export const XCAP_ERROR_MEDIA_TYPE = 'application/xcap-error+xml';
@@ -65,7 +66,7 @@ export class NoParentError extends XcapError {
     super(phrase);
   }
   override content(): string {
-    return this.ancestor === undefined ? '' : `<ancestor>${escapeText(this.ancestor)}</ancestor>`;
+    return this.ancestor === undefined ? '' : `<ancestor>${escapeXmlText(this.ancestor)}</ancestor>`;
   }
 }
 
@@ -97,7 +98,7 @@ export class UniquenessFailureError extends XcapError {
   }
   override content(): string {
     return this.conflicts
-      .map((c) => `<exists field="${escapeAttr(c.field)}">${c.altValues.map((v) => `<alt-value>${escapeText(v)}</alt-value>`).join('')}</exists>`)
+      .map((c) => `<exists field="${escapeXmlAttr(c.field)}">${c.altValues.map((v) => `<alt-value>${escapeXmlText(v)}</alt-value>`).join('')}</exists>`)
       .join('');
   }
 }
@@ -119,7 +120,7 @@ export class NotXmlAttValueError extends XcapError {
 
 /** The §11.2 `<xcap-error>` document of a conflict. */
 export function xcapErrorDocument(err: XcapError): string {
-  const phrase = err.phrase === undefined ? '' : ` phrase="${escapeAttr(err.phrase)}"`;
+  const phrase = err.phrase === undefined ? '' : ` phrase="${escapeXmlAttr(err.phrase)}"`;
   const content = err.content();
   const el = content === '' ? `<${err.element}${phrase}/>` : `<${err.element}${phrase}>${content}</${err.element}>`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<xcap-error xmlns="${XCAP_ERROR_NS}">${el}</xcap-error>\n`;
@@ -135,12 +136,4 @@ export class XcapHttpError extends Error {
     super(message);
     this.name = 'XcapHttpError';
   }
-}
-
-export function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-export function escapeAttr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
 }

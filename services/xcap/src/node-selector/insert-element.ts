@@ -1,6 +1,5 @@
 import type { Element, Node } from '@simple/xml';
-import { childElements, matchingName } from './evaluate-node-selector.js';
-import type { NamespaceContext, Step } from './node-selector.js';
+import { childElements, matchingName, type NamespaceContext, type Step } from '@simple/xcap-uri';
 
 /**
  * Inserts a new child element where RFC 4825 §8.2.3 puts it, so that the

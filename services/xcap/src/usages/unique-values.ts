@@ -1,5 +1,5 @@
 import type { Element } from '@simple/xml';
-import { childElements } from '../node-selector/evaluate-node-selector.js';
+import { childElements } from '@simple/xcap-uri';
 import { UniquenessFailureError } from '../errors/xcap-error.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Document, Element, Node } from '@simple/xml';
-import { escapeAttr, escapeText } from './errors/xcap-error.js';
+import { escapeXmlAttr as escapeAttr, escapeXmlText as escapeText } from '@simple/xml';
 
 /**
  * Writes a node exactly as it stands in the DOM: names as spelled, and only the
