@@ -16,4 +16,5 @@ export {
 export { subscriptionKeys } from './subscription-keys.js';
 export { presenceKeys, presenceSubjects } from './presence-keys.js';
 export { messageKeys } from './message-keys.js';
-export { xcapKeys, xcapSubjects } from './xcap-keys.js';
+export { xcapKeys, xcapSubjects, xcapHistory } from './xcap-keys.js';
+export { parseXcapChangeEvent, type XcapChangeEvent, type XcapChangeEventResult } from './xcap-change-event.js';

@@ -21,12 +21,29 @@ export const xcapKeys = {
   document: (auid: string, xui: string | undefined, path: string): string => `simple:xcap:{xcap:${tree(xui)}}:${tagSafe(auid)}/${tagSafe(path)}`,
   /** Hash: the documents of one tree, field = `<auid>/<path>`, value = ETag (the directory listing). */
   directory: (xui: string | undefined): string => `simple:xcap-dir:{xcap:${tree(xui)}}`,
+  /**
+   * Stream: the recent versions of one document, oldest first, for the xcap-diff notifier's
+   * patches (RFC 5875 §4.7). Each entry is one replacement: `prev` (the ETag replaced), `etag`
+   * (the new one) and `body` (the replaced version's body). Reset when the document is created
+   * or deleted; at most `xcapHistory.maxVersions` entries, dropped `xcapHistory.ttlMs` after the
+   * last write.
+   */
+  history: (auid: string, xui: string | undefined, path: string): string => `simple:xcap-hist:{xcap:${tree(xui)}}:${tagSafe(auid)}/${tagSafe(path)}`,
+  /**
+   * Hash: what one xcap-diff subscription's watcher has been told (RFC 5875 §4.7), beside
+   * the subscription (same hash tag): `d:<auid>/<path>` → document ETag, `c:<sel>` →
+   * `<document ETag> <hash of the component>`. Written when a NOTIFY is answered 2xx.
+   */
+  diffView: (subscriptionId: string): string => `simple:xcap-diff-view:{sub:${tagSafe(subscriptionId)}}`,
   /** Hash: the RLS service URIs of a domain (RFC 4826 §4.4.4 uniqueness), field = URI, value = owner `<xui>/<path>`. */
   rlsServiceUris: (domain: string): string => `simple:xcap-rls-uris:${tagSafe(domain.toLowerCase())}`,
 } as const;
 
+/** How much version history the XCAP server keeps per document (`xcapKeys.history`). */
+export const xcapHistory = { maxVersions: 16, ttlMs: 15 * 60_000 } as const;
+
 export const xcapSubjects = {
-  /** Event: an XCAP document was created, changed or deleted. JSON `{ auid, xui?, document, oldEtag?, newEtag?, at }`. */
+  /** Event: an XCAP document was created, changed or deleted. JSON `XcapChangeEvent` (xcap-change-event.ts). */
   documentChanged: (auid: string): string => `simple.v1.events.xcap.${tokenize(auid)}`,
   /** Wildcard for every XCAP change event. */
   documentChangedAll: (): string => 'simple.v1.events.xcap.>',

@@ -6,3 +6,4 @@ export { buildOpsServer, type OpsServerOptions } from './ops-server.js';
 export { Lifecycle } from './lifecycle.js';
 export { connectNats, connectRedis, type NatsConnection, type RedisClient } from './backends.js';
 export { LeasedSweeper, type LeasedSweeperOptions } from './leased-sweeper.js';
+export { SipServiceEndpoint, type SipServiceEndpointOptions, type MethodHandler, type Respond as SipRespond } from './sip-service-endpoint.js';

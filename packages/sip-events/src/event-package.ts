@@ -21,6 +21,14 @@ export type Authorization = 'active' | 'pending' | 'rejected' | 'polite-block';
 export interface NotifyBody {
   readonly contentType: string;
   readonly body: Buffer;
+  /**
+   * Called once the subscriber has answered this NOTIFY with a 2xx, before the
+   * subscription's next NOTIFY is composed. For packages whose next body
+   * depends on what the subscriber has seen (RFC 5875 §4.7 patches, RFC 5263
+   * partial notifications): a NOTIFY that is answered otherwise, or tried
+   * again later, leaves their record as it was. A failure goes to `onError`.
+   */
+  readonly delivered?: () => Promise<void>;
 }
 
 /** Who asks, as `authorize` sees it: at SUBSCRIBE time, and again on `reauthorize`. */
@@ -93,6 +101,11 @@ export interface EventPackage {
   readonly defaultExpires: number;
   /** Media types of SUBSCRIBE bodies the package understands (e.g. filters); others are refused with 415. */
   readonly subscribeBodyTypes?: readonly string[];
+  /**
+   * Checks a SUBSCRIBE body of one of `subscribeBodyTypes` (initial or
+   * refresh): a defect, named for the 400 reason phrase, or undefined.
+   */
+  checkSubscribeBody?(body: Buffer, contentType: string): string | undefined;
   /** The status for a refused subscription: 403 (default) or 603 (RFC 6665 §4.2.1.3). */
   readonly rejectStatus?: 403 | 603;
 

@@ -9,7 +9,7 @@ export type {
   WatcherContext,
   SubscriptionChange,
 } from './event-package.js';
-export type { SubscribeOutcome, Respond } from './subscribe-handler.js';
+export { defaultResource, type SubscribeOutcome, type Respond } from './subscribe-handler.js';
 export type { DeliveryResult } from './notify-sender.js';
 export type { SweepResult } from './subscription-sweeper.js';
 export {

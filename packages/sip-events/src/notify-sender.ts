@@ -160,6 +160,10 @@ export class NotifySender {
       result = { kind: 'error', detail: err instanceof Error ? err.message : String(err) };
     }
     const verdict = notifyVerdict(result);
+    if (verdict === 'delivered' && body?.delivered !== undefined) {
+      // Under the lease still: the next compose of this subscription sees what the subscriber has.
+      await body.delivered().catch(c.onError);
+    }
     return { outcome: verdict === 'delivered' ? 'delivered' : verdict, verdict };
   }
 

@@ -9,7 +9,7 @@ import { buildNotify } from './notify-request.js';
 import type { NotifierConfig } from './notifier-options.js';
 import { watcherContext, type DeliveryResult, type NotifySender } from './notify-sender.js';
 import { minNotifyInterval, parseMaxRate } from './rate-control.js';
-import type { Subscription } from './subscription.js';
+import { eventParamsOf, type Subscription } from './subscription.js';
 import { formatSubscriptionStateHeader } from './subscription-state-header.js';
 import type { SubscriptionStore } from './subscription-store.js';
 
@@ -213,6 +213,7 @@ export class SubscribeHandler {
       termination: undefined,
       maxRate,
       minIntervalMs: minNotifyInterval(c.rateControl, maxRate, granted.seconds),
+      eventParams: eventParamsOf(ev.params.entries()),
       subscribeBody: req.body.length > 0 ? { contentType: req.contentType ?? '', body: req.body } : undefined,
       createdAt: now,
       version: -1,
@@ -305,6 +306,9 @@ export class SubscribeHandler {
     const maxRate = parseMaxRate(ev.params.get('max-rate'));
     const expiresAt = now + granted.seconds * 1000;
     const contentType = accepted.contentType ?? sub.contentType;
+    const eventParams = eventParamsOf(ev.params.entries());
+    // RFC 5875 §4.4: a refresh may carry a new body (the list it watches), which replaces the old one.
+    const subscribeBody = req.body.length > 0 ? { contentType: req.contentType ?? '', body: req.body } : sub.subscribeBody;
     const r = await this.store.update(id, {
       fields: [
         ...common,
@@ -315,6 +319,13 @@ export class SubscribeHandler {
         ['state', authorization === 'pending' ? 'pending' : 'active'],
         ['maxRate', maxRate === undefined ? '' : String(maxRate)],
         ['intervalMs', String(minNotifyInterval(c.rateControl, maxRate, granted.seconds))],
+        ['eventParams', JSON.stringify(eventParams)],
+        ...(req.body.length > 0
+          ? ([
+              ['bodyType', req.contentType ?? ''],
+              ['body', req.body.toString('base64')],
+            ] as Array<[string, string]>)
+          : []),
       ],
       // RFC 6446 §5.2: the NOTIFY upon a SUBSCRIBE is exempt from rate control.
       urgent: true,
@@ -323,7 +334,7 @@ export class SubscribeHandler {
     });
     if (r.kind !== 'ok') return r.kind === 'stale' ? reject(500, 'Server Internal Error (out-of-order SUBSCRIBE)') : reject(481, 'Subscription Does Not Exist');
     await this.store.reschedule(sub, expiresAt);
-    const updated: Subscription = { ...sub, expiresAt, contentType, authorization, state: authorization === 'pending' ? 'pending' : 'active', maxRate };
+    const updated: Subscription = { ...sub, expiresAt, contentType, authorization, state: authorization === 'pending' ? 'pending' : 'active', maxRate, eventParams, subscribeBody };
     return { kind: 'refreshed', sub: updated, expires: granted.seconds, from: sub.authorization, headers };
   }
 
@@ -337,8 +348,9 @@ export class SubscribeHandler {
     if (req.body.length === 0) return undefined;
     const types = pkg.subscribeBodyTypes ?? [];
     const ct = req.contentType;
-    if (ct !== undefined && types.includes(ct)) return undefined;
-    return reject(415, undefined, [['Accept', types.join(', ')]]);
+    if (ct === undefined || !types.includes(ct)) return reject(415, undefined, [['Accept', types.join(', ')]]);
+    const defect = pkg.checkSubscribeBody?.(req.body, ct);
+    return defect === undefined ? undefined : reject(400, `Bad Request (${defect})`);
   }
 
   /** RFC 6665 §4.4.3: the one NOTIFY of a fetch, in the dialog the 200 made; CSeq 1, version 0. */

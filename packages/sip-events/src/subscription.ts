@@ -69,7 +69,13 @@ export interface Subscription {
   readonly maxRate: number | undefined;
   /** The minimum interval between two NOTIFYs that rate control keeps (0: none). */
   readonly minIntervalMs: number;
-  /** The SUBSCRIBE's body, when the package accepts one (e.g. a filter). */
+  /**
+   * The Event header's parameters other than `id`, names in lower case, of
+   * the latest SUBSCRIBE (e.g. RFC 5875 §4.3 `diff-processing`); a parameter
+   * without a value is ''.
+   */
+  readonly eventParams: Readonly<Record<string, string>>;
+  /** The SUBSCRIBE's body, when the package accepts one (e.g. a filter); a refresh with a body replaces it (RFC 5875 §4.4). */
   readonly subscribeBody: { readonly contentType: string; readonly body: Buffer } | undefined;
   readonly createdAt: number;
   /** The version of the latest NOTIFY (-1: none yet). */
@@ -105,6 +111,7 @@ export function encodeSubscription(s: Subscription): string[] {
     ['reason', s.termination?.reason ?? ''],
     ['retryAfter', s.termination?.retryAfter === undefined ? '' : String(s.termination.retryAfter)],
     ['maxRate', s.maxRate === undefined ? '' : String(s.maxRate)],
+    ['eventParams', JSON.stringify(s.eventParams)],
     ['intervalMs', String(s.minIntervalMs)],
     ['bodyType', s.subscribeBody?.contentType ?? ''],
     ['body', s.subscribeBody?.body.toString('base64') ?? ''],
@@ -139,10 +146,12 @@ export function decodeSubscription(id: string, r: Record<string, string>): Subsc
   let routeSet: string[];
   let flow: Subscription['flow'];
   let accept: string[];
+  let eventParams: Record<string, string>;
   try {
     routeSet = JSON.parse(r.routeSet ?? '[]') as string[];
     flow = JSON.parse(r.flow ?? 'null') as Subscription['flow'];
     accept = JSON.parse(r.accept ?? '[]') as string[];
+    eventParams = JSON.parse(r.eventParams ?? '{}') as Record<string, string>;
   } catch {
     return undefined;
   }
@@ -179,8 +188,19 @@ export function decodeSubscription(id: string, r: Record<string, string>): Subsc
     termination: reason !== undefined && REASONS.has(reason) ? { reason: reason as TerminationReason, retryAfter: num('retryAfter') } : undefined,
     maxRate: num('maxRate'),
     minIntervalMs: num('intervalMs') ?? 0,
+    eventParams,
     subscribeBody: bodyType !== undefined ? { contentType: bodyType, body: Buffer.from(r.body ?? '', 'base64') } : undefined,
     createdAt: num('createdAt') ?? 0,
     version: num('version') ?? -1,
   };
+}
+
+/** The Event header's parameters as a subscription keeps them (`Subscription.eventParams`). */
+export function eventParamsOf(params: Iterable<readonly [string, string | null]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of params) {
+    const n = name.toLowerCase();
+    if (n !== 'id') out[n] = value ?? '';
+  }
+  return out;
 }

@@ -126,7 +126,7 @@ describe('policies - keys, dialog ids, NOTIFY building', () => {
         remoteTarget: 'sip:alice@192.0.2.1', routeSet: ['sip:p1.example.com', 'sip:p2.example.com;lr'], remoteCseq: 1, localCseq: 0, contact: 'sip:presence@example.com',
       },
       flow: FLOW, contentType: 'application/pidf+xml', accept: [], expiresAt: 0, state: 'active', authorization: 'active',
-      termination: undefined, maxRate: undefined, minIntervalMs: 0, subscribeBody: undefined, createdAt: 0, version: -1,
+      termination: undefined, maxRate: undefined, minIntervalMs: 0, eventParams: {}, subscribeBody: undefined, createdAt: 0, version: -1,
     };
     const n = buildNotify(sub, { cseq: 3, subscriptionState: 'active;expires=10', body: undefined, maxForwards: 70 });
     assert.equal(n.uri.toString(), 'sip:p1.example.com');

@@ -7,3 +7,4 @@ export { seededRandom } from './seeded-random.js';
 export { Baresip, baresipAvailable, type BaresipAccount } from './baresip.js';
 export { skipUnless } from './skip-unless.js';
 export { useRedisNamespace } from './redis-namespace.js';
+export { digestFetch, digestAuthorization, type DigestFetch, type DigestAnswer } from './http-digest.js';

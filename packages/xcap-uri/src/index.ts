@@ -20,3 +20,4 @@ export {
   type Evaluation,
 } from './node-selector/evaluate-node-selector.js';
 export { serializeNode, serializeDocument } from './serialize-node.js';
+export { XCAP_DEFAULT_NAMESPACES, defaultNamespaceOf } from './default-namespaces.js';

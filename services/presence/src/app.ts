@@ -1,17 +1,13 @@
-import { headers as natsHeaders, type Msg, type Subscription as NatsSubscription } from '@nats-io/transport-node';
 import { systemClock, type Clock } from '@simple/clock';
-import { ENVELOPE_HEADERS, presenceSubjects, readInbound, subjects } from '@simple/contracts';
-import type { Logger, Metrics, NatsConnection, RedisClient } from '@simple/platform';
+import { presenceSubjects } from '@simple/contracts';
+import { SipServiceEndpoint, type Logger, type Metrics, type NatsConnection, type RedisClient } from '@simple/platform';
 import { NatsNotifyTransport, Notifier, type NotifyTransport } from '@simple/sip-events';
-import { createErrorResponse, createResponse, parseMessage, serializeMessage, type SipRequest } from '@simple/sip-message';
 import type { PresenceConfig } from './config.js';
 import { EVENT, PresenceCompositor } from './presence-compositor.js';
 import { presencePackage } from './presence-package.js';
 import { PublicationSweeper } from './publication-sweeper.js';
 
 export const SERVICE = 'presence';
-/** The methods this service takes (the edge routes `Event: presence` SUBSCRIBE, PUBLISH and NOTIFY here). */
-export const ALLOW = 'PUBLISH, SUBSCRIBE';
 
 export interface PresenceDeps {
   readonly log: Logger;
@@ -98,54 +94,24 @@ export function buildPresence(config: PresenceConfig, deps: PresenceDeps): Prese
     },
   });
 
-  const inflight = new Set<Promise<void>>();
-  const track = (p: Promise<void>): void => {
-    inflight.add(p);
-    void p.finally(() => inflight.delete(p));
-  };
-  let sub: NatsSubscription | undefined;
-
-  const handle = async (msg: Msg): Promise<void> => {
-    const parsed = parseMessage(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength));
-    if (!parsed.ok) {
-      const res = createErrorResponse(parsed.error);
-      if (res !== undefined) msg.respond(serializeMessage(res));
-      else replyError(msg, parsed.error.reason);
-      return;
-    }
-    if (parsed.value.kind !== 'request') {
-      replyError(msg, 'not a request');
-      return;
-    }
-    const req: SipRequest = parsed.value;
-    requests.inc({ method: req.method });
-    const inbound = msg.headers === undefined ? undefined : readInbound(msg.headers);
-    switch (req.method) {
-      case 'PUBLISH': {
+  const endpoint = new SipServiceEndpoint({
+    nc,
+    service: deps.serviceName ?? SERVICE,
+    onRequest: (req) => requests.inc({ method: req.method }),
+    onError,
+    methods: {
+      PUBLISH: async (req, inbound, respond) => {
         const out = await compositor.handlePublish(req, inbound);
-        msg.respond(serializeMessage(out.response));
+        respond(out.response);
         publications.inc({ result: out.result });
         if (out.changed !== undefined) await stateChanged(out.changed, out.result);
-        return;
-      }
-      case 'SUBSCRIBE': {
-        if (inbound === undefined) {
-          msg.respond(serializeMessage(createResponse(req, 400, { reason: 'Bad Request (no envelope)' })));
-          return;
-        }
-        const out = await notifier.handleSubscribe(req, inbound, (res) => {
-          msg.respond(serializeMessage(res));
-        });
+      },
+      SUBSCRIBE: async (req, inbound, respond) => {
+        const out = await notifier.handleSubscribe(req, inbound, respond);
         subscribes.inc({ outcome: out.kind });
-        return;
-      }
-      case 'ACK':
-        return;
-      default:
-        // RFC 3261 §8.2.1: a method this element knows but does not take here.
-        msg.respond(serializeMessage(createResponse(req, 405, { headers: [['Allow', ALLOW]] })));
-    }
-  };
+      },
+    },
+  });
 
   return {
     compositor,
@@ -156,40 +122,13 @@ export function buildPresence(config: PresenceConfig, deps: PresenceDeps): Prese
       if (natsTransport instanceof NatsNotifyTransport) natsTransport.start();
       notifier.start();
       sweeper.start();
-      const name = deps.serviceName ?? SERVICE;
-      sub = nc.subscribe(subjects.sipToService(name), {
-        queue: subjects.serviceQueue(name),
-        callback: (err, msg) => {
-          if (err !== null) return;
-          track(
-            handle(msg).catch((e: unknown) => {
-              onError(e);
-              replyError(msg, e instanceof Error ? e.message : String(e));
-            }),
-          );
-        },
-      });
+      endpoint.start();
     },
     async stop() {
-      if (sub !== undefined) {
-        sub.unsubscribe();
-        sub = undefined;
-      }
-      await Promise.allSettled([...inflight]);
+      await endpoint.stop();
       await sweeper.stop();
       await notifier.stop();
       if (natsTransport instanceof NatsNotifyTransport) await natsTransport.stop();
     },
   };
-}
-
-/** A reply that carries no SIP response (the edge answers 500 for it). */
-function replyError(msg: Msg, detail: string): void {
-  const h = natsHeaders();
-  h.set(ENVELOPE_HEADERS.error, detail.replace(/[\r\n]/g, ' ').slice(0, 200));
-  try {
-    msg.respond(new Uint8Array(0), { headers: h });
-  } catch {
-    // no reply subject: nothing to tell
-  }
 }

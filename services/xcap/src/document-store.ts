@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { xcapKeys, xcapSubjects } from '@simple/contracts';
+import { xcapHistory, xcapKeys, xcapSubjects, type XcapChangeEvent } from '@simple/contracts';
 import type { RedisClient } from '@simple/platform';
 
 /** A stored XCAP document with its entity tag (RFC 4825 §8.5: one ETag per document). */
@@ -15,28 +15,26 @@ export interface DocumentRef {
   readonly path: string;
 }
 
-/** The JSON of a change event (subject `xcapSubjects.documentChanged(auid)`). */
-export interface XcapChangeEvent {
-  readonly auid: string;
-  readonly xui?: string;
-  readonly document: string;
-  readonly oldEtag?: string;
-  readonly newEtag?: string;
-  readonly at: number;
-}
-
 /** Where change events go (NATS in production; a recorder in tests). */
 export interface ChangePublisher {
   publish(subject: string, data: string): void;
 }
 
-// Compare-and-set on the old ETag ('' = the document must not exist), with the directory index, in one slot.
+// Compare-and-set on the old ETag ('' = the document must not exist), with the directory index
+// and the version history (xcapKeys.history: the replaced body, for xcap-diff patches), in one slot.
 const PUT_SCRIPT = `
 local cur = redis.call('HGET', KEYS[1], 'etag')
 if ARGV[1] == '' then
   if cur then return 0 end
 elseif cur ~= ARGV[1] then
   return 0
+end
+if cur then
+  local old = redis.call('HGET', KEYS[1], 'body')
+  redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[5], '*', 'prev', cur, 'etag', ARGV[2], 'body', old)
+  redis.call('PEXPIRE', KEYS[3], ARGV[6])
+else
+  redis.call('DEL', KEYS[3])
 end
 redis.call('HSET', KEYS[1], 'etag', ARGV[2], 'body', ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[4], ARGV[2])
@@ -45,7 +43,7 @@ return 1`;
 const DELETE_SCRIPT = `
 local cur = redis.call('HGET', KEYS[1], 'etag')
 if cur ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[1])
+redis.call('DEL', KEYS[1], KEYS[3])
 redis.call('HDEL', KEYS[2], ARGV[2])
 return 1`;
 
@@ -69,7 +67,19 @@ export class DocumentStore {
   /** Writes the document if its ETag is still `expected` (undefined: if it still does not exist); the new ETag, or undefined on a conflict. */
   async put(ref: DocumentRef, body: string, expected: string | undefined): Promise<string | undefined> {
     const etag = newEtag();
-    const r = await this.redis.eval(PUT_SCRIPT, 2, xcapKeys.document(ref.auid, ref.xui, ref.path), xcapKeys.directory(ref.xui), expected ?? '', etag, body, field(ref));
+    const r = await this.redis.eval(
+      PUT_SCRIPT,
+      3,
+      xcapKeys.document(ref.auid, ref.xui, ref.path),
+      xcapKeys.directory(ref.xui),
+      xcapKeys.history(ref.auid, ref.xui, ref.path),
+      expected ?? '',
+      etag,
+      body,
+      field(ref),
+      xcapHistory.maxVersions,
+      xcapHistory.ttlMs,
+    );
     if (r !== 1) return undefined;
     this.emit(ref, expected, etag);
     return etag;
@@ -77,7 +87,15 @@ export class DocumentStore {
 
   /** Deletes the document if its ETag is still `expected`; false on a conflict. */
   async delete(ref: DocumentRef, expected: string): Promise<boolean> {
-    const r = await this.redis.eval(DELETE_SCRIPT, 2, xcapKeys.document(ref.auid, ref.xui, ref.path), xcapKeys.directory(ref.xui), expected, field(ref));
+    const r = await this.redis.eval(
+      DELETE_SCRIPT,
+      3,
+      xcapKeys.document(ref.auid, ref.xui, ref.path),
+      xcapKeys.directory(ref.xui),
+      xcapKeys.history(ref.auid, ref.xui, ref.path),
+      expected,
+      field(ref),
+    );
     if (r !== 1) return false;
     this.emit(ref, expected, undefined);
     return true;

@@ -6,9 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { xcapKeys, xcapSubjects } from '@simple/contracts';
 import { connectNats, type NatsConnection } from '@simple/platform';
-import { freePort, startService, type ServiceProcess } from '@simple/testkit';
+import { digestFetch, freePort, startService, type ServiceProcess } from '@simple/testkit';
 import { UserStore } from '@simple/users';
-import { digestAuthorization } from '../support/digest-client.js';
 
 describe('xcap server process (HTTP, real Redis and NATS)', () => {
   const redis = new Redis('redis://127.0.0.1:6379');
@@ -37,16 +36,8 @@ describe('xcap server process (HTTP, real Redis and NATS)', () => {
     await redis.quit();
   });
 
-  async function request(method: string, path: string, body?: string, type?: string): Promise<Response> {
-    const url = `${base}${path}`;
-    const headers: Record<string, string> = type === undefined ? {} : { 'content-type': type };
-    const first = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
-    if (first.status !== 401) return first;
-    await first.arrayBuffer();
-    const challenges = first.headers.get('www-authenticate')?.split(/,\s*(?=Digest )/) ?? [];
-    const authorization = digestAuthorization({ user: 'carol', password: 'carol password', method, uri: new URL(url).pathname, algorithm: 'SHA-256', challenges });
-    return fetch(url, { method, headers: { ...headers, authorization }, ...(body === undefined ? {} : { body }) });
-  }
+  const carol = digestFetch('carol', 'carol password');
+  const request = (method: string, path: string, body?: string, type?: string): Promise<Response> => carol(method, `${base}${path}`, body, type);
 
   it('PUT, event, GET - 201 with an ETag, a change event on NATS, the document read back', async () => {
     const sub = nats.subscribe(xcapSubjects.documentChanged('resource-lists'), { max: 1, timeout: 5000 });

@@ -5,8 +5,9 @@ import { Redis } from 'ioredis';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { xcapKeys } from '@simple/contracts';
 import { UserStore } from '@simple/users';
-import { buildXcap } from '../../src/build-xcap.js';
-import { digestAuthorization } from './digest-client.js';
+import { buildXcap, buildXcapCore, type XcapCore } from '../../src/build-xcap.js';
+import type { ChangePublisher } from '../../src/document-store.js';
+import { digestAuthorization } from '@simple/testkit';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -17,6 +18,8 @@ export interface Published {
 
 export interface Harness {
   readonly app: FastifyInstance;
+  /** The store and usages the app serves (for the gRPC read API). */
+  readonly core: XcapCore;
   readonly redis: Redis;
   readonly users: UserStore;
   readonly domain: string;
@@ -41,20 +44,30 @@ export interface RequestOptions {
   readonly password?: string;
 }
 
-export async function startHarness(users: readonly string[], root = '/xcap-root'): Promise<Harness> {
+/** `publisher`: where change events go besides `events` (NATS in the gRPC cache tests). */
+export async function startHarness(users: readonly string[], root = '/xcap-root', publisher?: ChangePublisher): Promise<Harness> {
   const redis = new Redis('redis://127.0.0.1:6379');
   const store = new UserStore(redis);
   const domain = `xcap-${randomBytes(4).toString('hex')}.test`;
   await store.addDomain(domain);
   for (const u of users) await store.addUser(`${u}@${domain}`, PASSWORD);
   const events: Published[] = [];
-  const app = buildXcap(
-    { SIMPLE_XCAP_ROOT: root, SIMPLE_XCAP_MAX_BYTES: 1 << 20 },
-    { redis, users: store, publisher: { publish: (subject, data) => events.push({ subject, data: JSON.parse(data) as Record<string, unknown> }) } },
-  );
+  const deps = {
+    redis,
+    users: store,
+    publisher: {
+      publish: (subject: string, data: string) => {
+        events.push({ subject, data: JSON.parse(data) as Record<string, unknown> });
+        publisher?.publish(subject, data);
+      },
+    },
+  };
+  const core = buildXcapCore(deps);
+  const app = buildXcap({ SIMPLE_XCAP_ROOT: root, SIMPLE_XCAP_MAX_BYTES: 1 << 20 }, deps, core);
   await app.ready();
   const h: Harness = {
     app,
+    core,
     redis,
     users: store,
     domain,
