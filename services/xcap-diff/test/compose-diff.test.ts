@@ -1,0 +1,218 @@
+// composeDiff against the real Redis, with documents laid out as the XCAP server's contract says
+// (xcapKeys: the document hash, the directory index, the version history stream).
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { xcapHistory, xcapKeys } from '@simple/contracts';
+import { applyPatch, canonicalXml, parseXml, type Element } from '@simple/xml';
+import { composeDiff, diffModeOf } from '../src/compose-diff.js';
+import { EMPTY_VIEW, type DiffView } from '../src/diff-view-store.js';
+import { renderXcapDiff, type DiffEntry } from '../src/xcap-diff-document.js';
+import { chainFrom, XcapDocuments } from '../src/xcap-documents.js';
+import { entryUris, resolveWatches } from '../src/watch-list.js';
+
+const ROOT = 'http://xcap.example.com/xcap-root/';
+const redis = new Redis('redis://127.0.0.1:6379');
+const documents = new XcapDocuments(redis);
+const written = new Set<string>();
+
+const list = (...uris: string[]): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists">\n <list name="friends">\n${uris.map((u) => `  <entry uri="${u}"/>\n`).join('')} </list>\n</resource-lists>\n`;
+
+/** Writes a version of a document as the XCAP server's PUT script does (the replaced body goes to the history). */
+async function put(xui: string, auid: string, path: string, body: string, keepHistory = true): Promise<string> {
+  const doc = xcapKeys.document(auid, xui, path);
+  const hist = xcapKeys.history(auid, xui, path);
+  written.add(doc).add(hist).add(xcapKeys.directory(xui));
+  const etag = randomBytes(6).toString('hex');
+  const [prev, prevBody] = await redis.hmget(doc, 'etag', 'body');
+  if (typeof prev === 'string' && typeof prevBody === 'string' && keepHistory) await redis.xadd(hist, 'MAXLEN', xcapHistory.maxVersions, '*', 'prev', prev, 'etag', etag, 'body', prevBody);
+  else await redis.del(hist);
+  await redis.hset(doc, 'etag', etag, 'body', body);
+  await redis.hset(xcapKeys.directory(xui), `${auid}/${path}`, etag);
+  return etag;
+}
+
+async function remove(xui: string, auid: string, path: string): Promise<void> {
+  await redis.del(xcapKeys.document(auid, xui, path), xcapKeys.history(auid, xui, path));
+  await redis.hdel(xcapKeys.directory(xui), `${auid}/${path}`);
+}
+
+function user(): { owner: string; xui: string } {
+  const owner = `u${randomBytes(4).toString('hex')}@example.com`;
+  return { owner, xui: `sip:${owner}` };
+}
+
+function watches(owner: string, ...uris: string[]) {
+  return resolveWatches(uris, owner, ROOT, 100).watches;
+}
+
+function docEntries(entries: readonly DiffEntry[]): Array<Extract<DiffEntry, { kind: 'document' }>> {
+  return entries.filter((e): e is Extract<DiffEntry, { kind: 'document' }> => e.kind === 'document');
+}
+
+function apply(body: string, patch: Element | 'unchanged' | undefined): string {
+  const d = parseXml(body);
+  assert.ok(d.ok);
+  assert.ok(patch !== undefined && patch !== 'unchanged');
+  const r = applyPatch(d.value, patch);
+  assert.ok(r.ok, r.ok ? '' : r.error.message);
+  return canonicalXml(r.value);
+}
+
+const canonical = (body: string): string => {
+  const d = parseXml(body);
+  assert.ok(d.ok);
+  return canonicalXml(d.value);
+};
+
+after(async () => {
+  if (written.size > 0) await redis.del(...written);
+  await redis.quit();
+});
+
+describe('watch list (RFC 5875 §4.4, §4.7)', () => {
+  it('reads every entry of a resource-lists body; refuses what is not one', () => {
+    const ok = entryUris(Buffer.from('<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists"><list><entry uri="a/"/><list><entry uri="b/"/></list></list></resource-lists>'));
+    assert.deepEqual(ok.ok && ok.uris, ['a/', 'b/']);
+    assert.equal(entryUris(Buffer.from('<presence xmlns="urn:ietf:params:xml:ns:pidf"/>')).ok, false);
+    assert.equal(entryUris(Buffer.from('<resource-lists')).ok, false);
+    assert.equal(entryUris(Buffer.from('<!DOCTYPE x [<!ENTITY a "b">]><resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists"/>')).ok, false);
+  });
+
+  it('keeps the watcher own documents, collections and components; leaves out other trees, other roots, namespaces and repeats', () => {
+    const r = resolveWatches(
+      [
+        'resource-lists/users/sip:joe@example.com/index',
+        'http://xcap.example.com/xcap-root/rls-services/users/sip:joe@example.com/index/~~/*/service%5b@uri=%22sip:m@example.com%22%5d',
+        'pidf-manipulation/',
+        'resource-lists/users/sip:joe@example.com/',
+        'resource-lists/users/sip:bob@example.com/index',
+        'http://elsewhere.example.com/xcap-root/resource-lists/users/sip:joe@example.com/index',
+        'resource-lists/users/sip:joe@example.com/index/~~/resource-lists/namespace::*',
+        'resource-lists/users/sip:joe@example.com/index',
+        'not an xcap uri',
+      ],
+      'joe@example.com',
+      ROOT,
+      100,
+    );
+    assert.deepEqual(
+      r.watches.map((w) => `${w.kind} ${w.sel}`),
+      [
+        'document resource-lists/users/sip:joe@example.com/index',
+        'component rls-services/users/sip:joe@example.com/index/~~/*/service%5b@uri=%22sip:m@example.com%22%5d',
+        'collection pidf-manipulation/',
+        'collection resource-lists/users/sip:joe@example.com/',
+      ],
+    );
+    assert.equal(r.ignored, 5);
+    assert.equal(resolveWatches(['a/', 'b/', 'c/'], 'joe@example.com', ROOT, 2).watches.length, 2);
+  });
+
+  it('diff-processing: the three modes; anything else (or nothing) is no-patching (§4.3)', () => {
+    assert.equal(diffModeOf({}), 'no-patching');
+    assert.equal(diffModeOf({ 'diff-processing': 'xcap-patching' }), 'xcap-patching');
+    assert.equal(diffModeOf({ 'diff-processing': 'aggregate' }), 'aggregate');
+    assert.equal(diffModeOf({ 'diff-processing': 'something-new' }), 'no-patching');
+  });
+});
+
+describe('composeDiff (RFC 5875 §4.7, RFC 5874 §3) on the real Redis', () => {
+  it('full: every existing document with its ETag and the content of every existing component; nothing for what does not exist', async () => {
+    const { owner, xui } = user();
+    const e1 = await put(xui, 'resource-lists', 'index', list('sip:a@example.com'));
+    const w = watches(owner, `resource-lists/users/${xui}/index`, `resource-lists/users/${xui}/index/~~/resource-lists/list%5b@name=%22friends%22%5d/entry/@uri`, `pidf-manipulation/users/${xui}/index`);
+    const c = await composeDiff(w, EMPTY_VIEW, true, 'no-patching', documents);
+    assert.deepEqual(c.entries.map((e) => e.kind), ['document', 'attribute']);
+    assert.deepEqual(docEntries(c.entries)[0], { kind: 'document', sel: `resource-lists/users/${xui}/index`, newEtag: e1 });
+    const body = renderXcapDiff(ROOT, c.entries);
+    assert.match(body, /<d:attribute sel="[^"]+">sip:a@example.com<\/d:attribute>/);
+    assert.match(body, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<d:xcap-diff xmlns:d="urn:ietf:params:xml:ns:xcap-diff" xcap-root="http:\/\/xcap.example.com\/xcap-root\/">/);
+  });
+
+  it('no-patching: previous and new ETags only; creation has new-etag alone, removal previous-etag alone', async () => {
+    const { owner, xui } = user();
+    const w = watches(owner, 'resource-lists/');
+    const e1 = await put(xui, 'resource-lists', 'index', list('sip:a@example.com'));
+    const first = await composeDiff(w, EMPTY_VIEW, true, 'no-patching', documents);
+    const e2 = await put(xui, 'resource-lists', 'index', list('sip:a@example.com', 'sip:b@example.com'));
+    const eOther = await put(xui, 'resource-lists', 'other', list());
+    const next = await composeDiff(w, first.view, false, 'no-patching', documents);
+    assert.deepEqual(next.entries, [
+      { kind: 'document', sel: `resource-lists/users/${xui}/index`, previousEtag: e1, newEtag: e2 },
+      { kind: 'document', sel: `resource-lists/users/${xui}/other`, newEtag: eOther },
+    ]);
+    await remove(xui, 'resource-lists', 'other');
+    const last = await composeDiff(w, next.view, false, 'no-patching', documents);
+    assert.deepEqual(last.entries, [{ kind: 'document', sel: `resource-lists/users/${xui}/other`, previousEtag: eOther }]);
+    const quiet = await composeDiff(w, last.view, false, 'no-patching', documents);
+    assert.deepEqual(quiet.entries, [], 'nothing changed, nothing to say');
+  });
+
+  it('xcap-patching: one patch per version, in order, each turning one version into the next', async () => {
+    const { owner, xui } = user();
+    const w = watches(owner, `resource-lists/users/${xui}/index`);
+    const v1 = list('sip:a@example.com');
+    const v2 = list('sip:a@example.com', 'sip:b@example.com');
+    const v3 = list('sip:b@example.com');
+    const e1 = await put(xui, 'resource-lists', 'index', v1);
+    const first = await composeDiff(w, EMPTY_VIEW, true, 'xcap-patching', documents);
+    const e2 = await put(xui, 'resource-lists', 'index', v2);
+    const e3 = await put(xui, 'resource-lists', 'index', v3);
+    const next = docEntries((await composeDiff(w, first.view, false, 'xcap-patching', documents)).entries);
+    assert.deepEqual(next.map((e) => [e.previousEtag, e.newEtag]), [[e1, e2], [e2, e3]]);
+    assert.equal(apply(v1, next[0]?.patch), canonical(v2));
+    assert.equal(apply(v2, next[1]?.patch), canonical(v3));
+  });
+
+  it('aggregate: one patch from what the watcher has to the latest version', async () => {
+    const { owner, xui } = user();
+    const w = watches(owner, `resource-lists/users/${xui}/index`);
+    const v1 = list('sip:a@example.com');
+    const v3 = list('sip:c@example.com', 'sip:d@example.com');
+    const e1 = await put(xui, 'resource-lists', 'index', v1);
+    const first = await composeDiff(w, EMPTY_VIEW, true, 'aggregate', documents);
+    await put(xui, 'resource-lists', 'index', list('sip:b@example.com'));
+    const e3 = await put(xui, 'resource-lists', 'index', v3);
+    const next = docEntries((await composeDiff(w, first.view, false, 'aggregate', documents)).entries);
+    assert.equal(next.length, 1);
+    assert.deepEqual([next[0]?.previousEtag, next[0]?.newEtag], [e1, e3]);
+    assert.equal(apply(v1, next[0]?.patch), canonical(v3));
+  });
+
+  it('a history that does not reach back (trimmed, or reset): ETags only for that document (§4.7 fallback)', async () => {
+    const { owner, xui } = user();
+    const w = watches(owner, `resource-lists/users/${xui}/index`);
+    const e1 = await put(xui, 'resource-lists', 'index', list('sip:a@example.com'));
+    const first = await composeDiff(w, EMPTY_VIEW, true, 'xcap-patching', documents);
+    const e2 = await put(xui, 'resource-lists', 'index', list('sip:b@example.com'), false);
+    const next = docEntries((await composeDiff(w, first.view, false, 'xcap-patching', documents)).entries);
+    assert.deepEqual(next, [{ kind: 'document', sel: `resource-lists/users/${xui}/index`, previousEtag: e1, newEtag: e2 }]);
+  });
+
+  it('a component that disappears is reported once with exists="0"; an unchanged document does not re-read it', async () => {
+    const { owner, xui } = user();
+    const sel = `resource-lists/users/${xui}/index/~~/resource-lists/list%5b@name=%22friends%22%5d`;
+    const w = watches(owner, sel);
+    await put(xui, 'resource-lists', 'index', list('sip:a@example.com'));
+    const first = await composeDiff(w, EMPTY_VIEW, true, 'no-patching', documents);
+    assert.equal(first.entries.length, 1);
+    const same = await composeDiff(w, first.view, false, 'no-patching', documents);
+    assert.deepEqual(same.entries, []);
+    await put(xui, 'resource-lists', 'index', '<?xml version="1.0" encoding="UTF-8"?>\n<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists"/>\n');
+    const gone = await composeDiff(w, same.view, false, 'no-patching', documents);
+    assert.deepEqual(gone.entries, [{ kind: 'element', sel, exists: false }]);
+    const still: DiffView = gone.view;
+    assert.deepEqual((await composeDiff(w, still, false, 'no-patching', documents)).entries, []);
+  });
+
+  it('chainFrom follows prev -> etag links and stops at a gap', () => {
+    const v = { etag: 'c', body: 'C', history: [{ prev: 'a', etag: 'b', prevBody: 'A' }, { prev: 'b', etag: 'c', prevBody: 'B' }] };
+    assert.deepEqual(chainFrom(v, 'a'), [{ etag: 'a', body: 'A' }, { etag: 'b', body: 'B' }, { etag: 'c', body: 'C' }]);
+    assert.deepEqual(chainFrom(v, 'b'), [{ etag: 'b', body: 'B' }, { etag: 'c', body: 'C' }]);
+    assert.equal(chainFrom(v, 'x'), undefined);
+    assert.equal(chainFrom({ ...v, history: [{ prev: 'a', etag: 'b', prevBody: 'A' }, { prev: 'q', etag: 'c', prevBody: 'B' }] }, 'a'), undefined);
+  });
+});
