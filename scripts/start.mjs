@@ -48,7 +48,8 @@ const services = [
   { name: 'provisioning', main: 'services/provisioning/dist/main.js', env: { SIMPLE_OPS_PORT: '9061' } },
   { name: 'message-router', main: 'services/message-router/dist/main.js', env: { SIMPLE_OPS_PORT: '9062' } },
   { name: 'presence', main: 'services/presence/dist/main.js', env: { SIMPLE_OPS_PORT: '9063' } },
-  { name: 'xcap', main: 'services/xcap/dist/main.js', env: { SIMPLE_OPS_PORT: '9064' } },
+  // The gRPC read API has no authentication: it stays on the loopback here (services/xcap/README.md).
+  { name: 'xcap', main: 'services/xcap/dist/main.js', env: { SIMPLE_OPS_PORT: '9064', SIMPLE_XCAP_GRPC_LISTEN: '127.0.0.1', SIMPLE_XCAP_GRPC_PORT: '50051' } },
   {
     name: 'xcap-diff',
     main: 'services/xcap-diff/dist/main.js',
@@ -92,6 +93,7 @@ SIMPLE platform starting (${services.map((s) => s.name).join(', ')}); runtime fi
   SIP        udp and tcp on port ${sipPort}, ws on port ${wsPort} (tls/wss when SIMPLE_TLS_CERT_FILE/KEY_FILE are set)
   admin API  http://127.0.0.1:${adminPort} (token in ${adminTokenFile})
   XCAP       http://127.0.0.1:${process.env.SIMPLE_XCAP_PORT ?? '8080'}/xcap-root (HTTP digest, the users' SIP passwords)
+  XCAP gRPC  127.0.0.1:50051 (simple.xcap.v1.XcapDocuments, for the other services)
   metrics    http://127.0.0.1:9060/metrics (sip-edge), :9061 (provisioning), :9062 (message-router), :9063 (presence), :9064 (xcap), :9065 (xcap-diff)
 Add a domain and a user, then register a client (here sipsak; any SIP phone works the same way):
   npm run simplectl -- domain add 127.0.0.1

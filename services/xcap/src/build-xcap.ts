@@ -33,10 +33,19 @@ export function defaultUsages(redis: RedisClient, users: UserStore): UsageRegist
   return registry;
 }
 
+/** What the HTTP app and the gRPC read API share: one store, one registry of usages. */
+export interface XcapCore {
+  readonly store: DocumentStore;
+  readonly usages: UsageRegistry;
+}
+
+export function buildXcapCore(deps: Pick<XcapDeps, 'redis' | 'users' | 'publisher' | 'now'>): XcapCore {
+  return { store: new DocumentStore(deps.redis, deps.publisher, deps.now), usages: defaultUsages(deps.redis, deps.users) };
+}
+
 /** Wires the store, the usages, authentication and the HTTP app (not listening). */
-export function buildXcap(config: Pick<XcapConfig, 'SIMPLE_XCAP_ROOT' | 'SIMPLE_XCAP_MAX_BYTES'>, deps: XcapDeps): FastifyInstance {
-  const store = new DocumentStore(deps.redis, deps.publisher, deps.now);
-  const usages = defaultUsages(deps.redis, deps.users);
+export function buildXcap(config: Pick<XcapConfig, 'SIMPLE_XCAP_ROOT' | 'SIMPLE_XCAP_MAX_BYTES'>, deps: XcapDeps, core: XcapCore = buildXcapCore(deps)): FastifyInstance {
+  const { store, usages } = core;
   const service = new XcapService({ store, usages, maxBytes: config.SIMPLE_XCAP_MAX_BYTES });
   return buildXcapApp(config, {
     service,

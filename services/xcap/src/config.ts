@@ -5,6 +5,9 @@ import { z } from 'zod';
 export const XcapEnv = z.object({
   SIMPLE_XCAP_LISTEN: env.str('0.0.0.0'),
   SIMPLE_XCAP_PORT: env.port(8080),
+  /** The gRPC read API (proto/simple/xcap/v1/xcap_documents.proto) for the platform's other services. */
+  SIMPLE_XCAP_GRPC_LISTEN: env.str('0.0.0.0'),
+  SIMPLE_XCAP_GRPC_PORT: env.port(50051),
   /** RFC 4825 §6.1: the path of the XCAP root ("/" for the host's root, kept as ''). */
   SIMPLE_XCAP_ROOT: z
     .string()

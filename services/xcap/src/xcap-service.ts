@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { escapeXmlAttr, parseXml, type Document, type Element } from '@simple/xml';
 import { checkPreconditions } from './conditional.js';
 import type { DocumentRef, DocumentStore } from './document-store.js';
@@ -16,6 +15,7 @@ import {
 } from './errors/xcap-error.js';
 import { insertElement } from './node-selector/insert-element.js';
 import { parseElementFragment } from './parse-fragment.js';
+import { readDocument } from './read-document.js';
 import type { ApplicationUsage } from './usages/application-usage.js';
 import type { UsageRegistry } from './usages/usage-registry.js';
 import {
@@ -113,8 +113,7 @@ export class XcapService {
   // §8.3 GET handling.
   private async get(usage: ApplicationUsage, uri: Extract<XcapUri, { kind: 'document' }>, req: XcapRequest): Promise<XcapResponse> {
     const ref = refOf(uri.document);
-    const generated = usage.generated?.(ref);
-    const current = generated !== undefined ? { body: generated, etag: createHash('sha256').update(generated).digest('base64url').slice(0, 16) } : await this.o.store.get(ref);
+    const current = await readDocument(this.o.store, usage, ref);
     // §8.3: "returns the document specified by the URI if it exists, else returns a 404 response".
     if (current === undefined) throw new XcapHttpError(404, 'no such document');
     checkPreconditions('GET', req, current.etag);

@@ -4,12 +4,21 @@ import { ConfigError } from '@simple/platform';
 import { readXcapConfig } from '../src/config.js';
 
 describe('xcap config', () => {
-  it('defaults - port 8080, root /xcap-root, 1 MiB bodies, frozen', () => {
+  it('defaults - port 8080, gRPC 0.0.0.0:50051, root /xcap-root, 1 MiB bodies, frozen', () => {
     const c = readXcapConfig({});
     assert.equal(c.SIMPLE_XCAP_PORT, 8080);
     assert.equal(c.SIMPLE_XCAP_ROOT, '/xcap-root');
     assert.equal(c.SIMPLE_XCAP_MAX_BYTES, 1 << 20);
+    assert.equal(c.SIMPLE_XCAP_GRPC_LISTEN, '0.0.0.0');
+    assert.equal(c.SIMPLE_XCAP_GRPC_PORT, 50051);
     assert.ok(Object.isFrozen(c));
+  });
+
+  it('grpc - the gRPC address is read, and a port out of range refused', () => {
+    const c = readXcapConfig({ SIMPLE_XCAP_GRPC_LISTEN: '127.0.0.1', SIMPLE_XCAP_GRPC_PORT: '50100' });
+    assert.equal(c.SIMPLE_XCAP_GRPC_LISTEN, '127.0.0.1');
+    assert.equal(c.SIMPLE_XCAP_GRPC_PORT, 50100);
+    assert.throws(() => readXcapConfig({ SIMPLE_XCAP_GRPC_PORT: '70000' }), ConfigError);
   });
 
   it('root - "/" is the host root; a root without a leading slash or with a trailing one is refused', () => {
