@@ -2,6 +2,10 @@
 // each usage's own constraints are enforced, xcap-caps is generated, and the directory lists documents.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { UserStore } from '@simple/users';
+import { defaultNamespaceOf } from '@simple/xcap-uri';
+import { defaultUsages } from '../src/build-xcap.js';
 import { SchemaValidator } from '../src/schema-validator.js';
 import { fixture } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
@@ -141,5 +145,14 @@ describe('application usages (inject, real Redis)', () => {
     const oma = await h.request('joe', { method: 'GET', url: `${h.root}/xcap-directory/users/${h.xui('joe')}/directory.xml` });
     assert.equal(oma.body, all.body);
     assert.equal((await h.request('bob', { method: 'GET', url: `${h.root}/xcap-directory/users/${h.xui('joe')}/directory.xml` })).statusCode, 403);
+  });
+});
+
+describe('default document namespaces (RFC 4825 §5.4) agree with @simple/xcap-uri', () => {
+  it('every registered usage has the namespace the xcap-diff notifier resolves its selectors with', () => {
+    const registry = defaultUsages(new Redis('redis://127.0.0.1:6379', { lazyConnect: true }), new UserStore(new Redis('redis://127.0.0.1:6379', { lazyConnect: true })));
+    const usages = registry.all();
+    assert.ok(usages.length >= 5);
+    for (const u of usages) assert.equal(defaultNamespaceOf(u.auid), u.defaultNamespace, u.auid);
   });
 });
