@@ -20,7 +20,7 @@ export {
   type Termination,
   type TerminationReason,
 } from './subscription.js';
-export type { NotifyTransport, NotifyOutcome } from './notify-transport.js';
+export { countingTransport, outcomeLabel, type NotifyTransport, type NotifyOutcome } from './notify-transport.js';
 export { NatsNotifyTransport, type NatsNotifyTransportOptions } from './nats-notify-transport.js';
 export { notifyVerdict, type NotifyVerdict } from './notify-failure.js';
 export { negotiateContentType, type Negotiation } from './accept-negotiation.js';

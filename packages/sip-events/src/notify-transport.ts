@@ -24,3 +24,20 @@ export interface NotifyTransport {
   readonly timeoutMs?: number;
   send(request: SipRequest, flow: EnvelopeFlow): Promise<NotifyOutcome>;
 }
+
+/** The outcome as a metric label: the response class (`2xx`, `4xx`...) or the kind (`timeout`, `no-edge`...). */
+export function outcomeLabel(out: NotifyOutcome): string {
+  return out.kind === 'response' ? `${Math.floor(out.response.status / 100)}xx` : out.kind;
+}
+
+/** `inner`, telling `count` the outcome of every NOTIFY on its way through (a service's NOTIFY counter). */
+export function countingTransport(inner: NotifyTransport, count: (label: string) => void): NotifyTransport {
+  return {
+    ...(inner.timeoutMs === undefined ? {} : { timeoutMs: inner.timeoutMs }),
+    async send(request, flow) {
+      const out = await inner.send(request, flow);
+      count(outcomeLabel(out));
+      return out;
+    },
+  };
+}

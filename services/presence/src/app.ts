@@ -1,7 +1,7 @@
 import { systemClock, type Clock } from '@simple/clock';
 import { presenceSubjects } from '@simple/contracts';
 import { SipServiceEndpoint, type Logger, type Metrics, type NatsConnection, type RedisClient } from '@simple/platform';
-import { NatsNotifyTransport, Notifier, type NotifyTransport } from '@simple/sip-events';
+import { countingTransport, NatsNotifyTransport, Notifier, type NotifyTransport } from '@simple/sip-events';
 import type { PresenceConfig } from './config.js';
 import { EVENT, PresenceCompositor } from './presence-compositor.js';
 import { presencePackage } from './presence-package.js';
@@ -48,15 +48,7 @@ export function buildPresence(config: PresenceConfig, deps: PresenceDeps): Prese
   const errors = metrics.counter('errors_total', 'Failures with no SIP answer (NOTIFY fan-out, package hooks, sweeps)');
 
   const natsTransport = deps.transport ?? new NatsNotifyTransport(nc, { timeoutMs: config.notifyTimeoutMs, clock });
-  // Counts every NOTIFY by outcome on its way through.
-  const transport: NotifyTransport = {
-    timeoutMs: natsTransport.timeoutMs,
-    async send(request, flow) {
-      const out = await natsTransport.send(request, flow);
-      notifies.inc({ outcome: out.kind === 'response' ? `${Math.floor(out.response.status / 100)}xx` : out.kind });
-      return out;
-    },
-  };
+  const transport = countingTransport(natsTransport, (outcome) => notifies.inc({ outcome }));
   const compositor = new PresenceCompositor({ redis, clock, expires: config.publication, maxBodyBytes: config.maxBodyBytes });
   const onError = (err: unknown): void => {
     errors.inc();

@@ -2,7 +2,7 @@ import type { Subscription as NatsSubscription } from '@nats-io/transport-node';
 import { systemClock, type Clock } from '@simple/clock';
 import { parseXcapChangeEvent, xcapSubjects } from '@simple/contracts';
 import { SipServiceEndpoint, type Logger, type Metrics, type NatsConnection, type RedisClient } from '@simple/platform';
-import { NatsNotifyTransport, Notifier, type NotifyTransport } from '@simple/sip-events';
+import { countingTransport, NatsNotifyTransport, Notifier, type NotifyTransport } from '@simple/sip-events';
 import { parseAor } from '@simple/users';
 import type { XcapDiffConfig } from './config.js';
 import { DiffViewStore } from './diff-view-store.js';
@@ -48,14 +48,7 @@ export function buildXcapDiff(config: XcapDiffConfig, deps: XcapDiffDeps): XcapD
   };
 
   const natsTransport = deps.transport ?? new NatsNotifyTransport(nc, { timeoutMs: config.SIMPLE_XCAP_DIFF_NOTIFY_TIMEOUT_MS, clock });
-  const transport: NotifyTransport = {
-    timeoutMs: natsTransport.timeoutMs,
-    async send(request, flow) {
-      const out = await natsTransport.send(request, flow);
-      notifies.inc({ outcome: out.kind === 'response' ? `${Math.floor(out.response.status / 100)}xx` : out.kind });
-      return out;
-    },
-  };
+  const transport = countingTransport(natsTransport, (outcome) => notifies.inc({ outcome }));
   const recordGraceMs = 600_000;
   const notifier = new Notifier({
     redis,
