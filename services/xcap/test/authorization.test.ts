@@ -46,7 +46,7 @@ const USAGES: readonly UsageCase[] = [
   },
 ];
 
-describe('authentication and authorization (inject, real Redis)', () => {
+describe('authentication and authorization (HTTP on 127.0.0.1, real Redis)', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness(['joe', 'bob']);

@@ -52,7 +52,7 @@ describe('document store (real Redis)', () => {
   });
 });
 
-describe('concurrent writers (inject, real Redis)', () => {
+describe('concurrent writers (HTTP on 127.0.0.1, real Redis)', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness(['ann']);

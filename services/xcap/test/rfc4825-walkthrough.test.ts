@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { exchange, fixture, type Exchange } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 
-describe('RFC 4825 §13 walk-through (inject, real Redis)', () => {
+describe('RFC 4825 §13 walk-through (HTTP on 127.0.0.1, real Redis)', () => {
   let h: Harness;
   let ex: (name: string) => Exchange;
   const send = (e: Exchange) =>

@@ -10,7 +10,7 @@ import { SchemaValidator } from '../src/schema-validator.js';
 import { fixture } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 
-describe('application usages (inject, real Redis)', () => {
+describe('application usages (HTTP on 127.0.0.1, real Redis)', () => {
   let h: Harness;
   const put = (user: string, url: string, body: string, type: string) => h.request(user, { method: 'PUT', url, body, headers: { 'content-type': type } });
   const docUrl = (auid: string, user: string, path = 'index') => `${h.root}/${auid}/users/${h.xui(user)}/${path}`;

@@ -18,7 +18,7 @@ const LISTS = `<?xml version="1.0" encoding="UTF-8"?>
   </list>
 </resource-lists>`;
 
-describe('XCAP errors (RFC 4825 §11, inject, real Redis)', () => {
+describe('XCAP errors (RFC 4825 §11, HTTP on 127.0.0.1, real Redis)', () => {
   let h: Harness;
   let doc: string;
   const errorSchema = new SchemaValidator([{ namespace: XCAP_ERROR_NS, file: 'rfc4825-xcap-error.xsd' }]);
@@ -60,12 +60,12 @@ describe('XCAP errors (RFC 4825 §11, inject, real Redis)', () => {
 
   it('no-parent - the parent element does not exist: the ancestor is the closest existing one', async () => {
     const body = conflict(await put(`${doc}/~~/resource-lists/list[@name="nope"]/entry`, '<entry uri="sip:c@example.org"/>', EL), 'no-parent');
-    assert.match(body, new RegExp(`<ancestor>http://localhost:80${h.root}/resource-lists/users/${h.xui('bill')}/index/~~/resource-lists</ancestor>`));
+    assert.match(body, new RegExp(`<ancestor>${h.base}${h.root}/resource-lists/users/${h.xui('bill')}/index/~~/resource-lists</ancestor>`));
   });
 
   it('no-parent - an element PUT into a document that does not exist: the ancestor is the directory', async () => {
     const body = conflict(await put(`${h.root}/resource-lists/users/${h.xui('bill')}/other/~~/resource-lists/list`, '<list/>', EL), 'no-parent');
-    assert.match(body, new RegExp(`<ancestor>http://localhost:80${h.root}/resource-lists/users/${h.xui('bill')}/</ancestor>`));
+    assert.match(body, new RegExp(`<ancestor>${h.base}${h.root}/resource-lists/users/${h.xui('bill')}/</ancestor>`));
   });
 
   it('cannot-insert - a replacement that the request URI would no longer select', async () => {

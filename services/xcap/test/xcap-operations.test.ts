@@ -6,7 +6,7 @@ import { startHarness, type Harness } from './support/harness.js';
 
 const RL_NS = 'urn:ietf:params:xml:ns:resource-lists';
 
-describe('XCAP operations (inject, real Redis)', () => {
+describe('XCAP operations (HTTP on 127.0.0.1, real Redis)', () => {
   let h: Harness;
   let doc: string;
   let sel: string;
