@@ -1,8 +1,8 @@
 import { credentials as grpcCredentials, Metadata, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import { CacheInvalidator, type ChangeEventBus } from './cache-invalidator.js';
 import { DocumentCache, type CachedDocument } from './document-cache.js';
-import { XcapDocumentsClient, type GetDocumentResponse, type ListDocumentsResponse } from './generated/simple/xcap/v1/xcap_documents.js';
-import { documentKey, type XcapDirectoryEntry, type XcapDocumentRef, type XcapDocumentResult } from './xcap-document.js';
+import { XcapDocumentsClient, type GetDocumentResponse, type GetDocumentVersionsResponse, type ListDocumentsResponse } from './generated/simple/xcap/v1/xcap_documents.js';
+import { documentKey, type XcapDirectoryEntry, type XcapDocumentRef, type XcapDocumentResult, type XcapDocumentVersions } from './xcap-document.js';
 import { XcapReadError } from './xcap-read-error.js';
 
 export interface XcapDocumentReaderOptions {
@@ -31,7 +31,8 @@ export class XcapDocumentReader {
 
   /** Resolves once the cache (if any) listens to change events; the channel itself connects on the first call. */
   static async connect(o: XcapDocumentReaderOptions): Promise<XcapDocumentReader> {
-    const client = new XcapDocumentsClient(o.address, o.credentials ?? grpcCredentials.createInsecure());
+    // Versions carry one body per replacement: allow more than gRPC's default 4 MiB.
+    const client = new XcapDocumentsClient(o.address, o.credentials ?? grpcCredentials.createInsecure(), { 'grpc.max_receive_message_length': 64 << 20 });
     let cache: DocumentCache | undefined;
     let invalidator: CacheInvalidator | undefined;
     if (o.cache !== undefined) {
@@ -76,6 +77,17 @@ export class XcapDocumentReader {
   async list(xui: string | undefined): Promise<XcapDirectoryEntry[]> {
     const res = await this.unary<ListDocumentsResponse>((md, callOpts, cb) => this.client.listDocuments({ xui: xui ?? '' }, md, callOpts, cb));
     return res.documents.map((d) => ({ auid: d.auid, path: d.path, etag: d.etag }));
+  }
+
+  /**
+   * The document now and its replacements since `sinceEtag` (RFC 5875 §4.7 patches); undefined
+   * when it does not exist. Never cached: the history is wanted exactly as it stands.
+   */
+  async versions(ref: XcapDocumentRef, sinceEtag: string): Promise<XcapDocumentVersions | undefined> {
+    const res = await this.unary<GetDocumentVersionsResponse>((md, callOpts, cb) =>
+      this.client.getDocumentVersions({ auid: ref.auid, xui: ref.xui ?? '', path: ref.path, sinceEtag }, md, callOpts, cb),
+    );
+    return res.found ? { etag: res.etag, body: res.body, history: res.history } : undefined;
   }
 
   /** Stops listening to change events and closes the channel. */

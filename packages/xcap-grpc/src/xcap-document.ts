@@ -12,6 +12,13 @@ export type XcapDocumentResult =
   /** The caller's `ifNoneMatch` is the document's current ETag (RFC 4825 §8.5). */
   | { readonly kind: 'not-modified'; readonly etag: string };
 
+/** A document now and its replacements since a known ETag, oldest first (empty when the server no longer remembers that version). */
+export interface XcapDocumentVersions {
+  readonly etag: string;
+  readonly body: string;
+  readonly history: ReadonlyArray<{ readonly previousEtag: string; readonly etag: string; readonly previousBody: string }>;
+}
+
 /** One document of a tree's directory index. */
 export interface XcapDirectoryEntry {
   readonly auid: string;

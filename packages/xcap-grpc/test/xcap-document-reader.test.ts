@@ -36,6 +36,12 @@ describe('xcap document reader (loopback gRPC, real NATS)', () => {
         if (r.ifNoneMatch === d.etag) return cb(null, { found: true, etag: d.etag, contentType: 'application/test+xml', body: '', notModified: true });
         cb(null, { found: true, etag: d.etag, contentType: 'application/test+xml', body: d.body, notModified: false });
       },
+      getDocumentVersions(call, cb) {
+        const r = call.request;
+        const d = docs.get(`${r.auid}|${r.xui}|${r.path}`);
+        if (d === undefined) return cb(null, { found: false, etag: '', body: '', history: [] });
+        cb(null, { found: true, etag: d.etag, body: d.body, history: [{ previousEtag: r.sinceEtag, etag: d.etag, previousBody: '<old/>' }] });
+      },
       listDocuments(_call, cb) {
         cb(null, { documents: [...docs.keys()].map((k) => ({ auid: k.split('|')[0] ?? '', path: k.split('|')[2] ?? '', etag: docs.get(k)?.etag ?? '' })) });
       },
@@ -73,6 +79,12 @@ describe('xcap document reader (loopback gRPC, real NATS)', () => {
       assert.deepEqual(await reader.get({ auid: 'xcap-caps', xui: undefined, path: 'index' }), { kind: 'not-found' });
       assert.equal(requests.at(-1)?.xui, '');
       assert.deepEqual(await reader.list('sip:a@r.test'), [{ auid: 'resource-lists', path: 'index', etag: 'e1' }]);
+      assert.deepEqual(await reader.versions({ auid: 'resource-lists', xui: 'sip:a@r.test', path: 'index' }, 'e0'), {
+        etag: 'e1',
+        body: '<a/>',
+        history: [{ previousEtag: 'e0', etag: 'e1', previousBody: '<old/>' }],
+      });
+      assert.equal(await reader.versions({ auid: 'resource-lists', xui: 'sip:nobody@r.test', path: 'index' }, 'e0'), undefined);
       assert.equal(reader.cachedEntries, 0, 'no cache asked for');
     } finally {
       reader.close();

@@ -4,6 +4,7 @@ import { parseXcapChangeEvent, xcapSubjects } from '@simple/contracts';
 import { SipServiceEndpoint, type Logger, type Metrics, type NatsConnection, type RedisClient } from '@simple/platform';
 import { countingTransport, NatsNotifyTransport, Notifier, type NotifyTransport } from '@simple/sip-events';
 import { parseAor } from '@simple/users';
+import type { XcapDocumentReader } from '@simple/xcap-grpc';
 import type { XcapDiffConfig } from './config.js';
 import { DiffViewStore } from './diff-view-store.js';
 import { EVENT, xcapDiffPackage } from './xcap-diff-package.js';
@@ -18,6 +19,8 @@ export interface XcapDiffDeps {
   readonly metrics: Metrics;
   readonly nc: NatsConnection;
   readonly redis: RedisClient;
+  /** The XCAP server's gRPC read API. */
+  readonly xcap: XcapDocumentReader;
   readonly clock?: Clock;
   /** Default: NOTIFYs through the edges over NATS. */
   readonly transport?: NotifyTransport;
@@ -56,7 +59,7 @@ export function buildXcapDiff(config: XcapDiffConfig, deps: XcapDiffDeps): XcapD
     clock,
     packages: [
       xcapDiffPackage({
-        documents: new XcapDocuments(redis),
+        documents: new XcapDocuments(deps.xcap),
         views: new DiffViewStore(redis),
         xcapRoot: config.SIMPLE_XCAP_DIFF_XCAP_ROOT,
         maxEntries: config.SIMPLE_XCAP_DIFF_MAX_ENTRIES,

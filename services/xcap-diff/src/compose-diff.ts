@@ -129,7 +129,7 @@ async function documentChanges(
 ): Promise<{ readonly entries: DiffEntry[]; readonly etag: string | undefined }> {
   const etagsOnly = (to: string): { entries: DiffEntry[]; etag: string } => ({ entries: [{ kind: 'document', sel, previousEtag: before, newEtag: to }], etag: to });
   if (mode === 'no-patching') return etagsOnly(now);
-  const versions = await documents.versions(doc);
+  const versions = await documents.versions(doc, before);
   // Deleted since the directory was read: the next NOTIFY would say so; say it now.
   if (versions === undefined) return { entries: [{ kind: 'document', sel, previousEtag: before }], etag: undefined };
   const chain = chainFrom(versions, before);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Lifecycle, Metrics, buildOpsServer, connectNats, connectRedis, createLogger } from '@simple/platform';
+import { XcapDocumentReader } from '@simple/xcap-grpc';
 import { buildXcapDiff } from './app.js';
 import { readXcapDiffConfig } from './config.js';
 
@@ -17,7 +18,10 @@ async function main(): Promise<void> {
     await redis.quit();
   });
 
-  const service = buildXcapDiff(config, { log, metrics, nc, redis });
+  const xcap = await XcapDocumentReader.connect({ address: config.SIMPLE_XCAP_DIFF_XCAP_GRPC });
+  lifecycle.onDrain('xcap-grpc', () => xcap.close());
+
+  const service = buildXcapDiff(config, { log, metrics, nc, redis, xcap });
   const ops = buildOpsServer({ metrics, ready: () => lifecycle.ready && redis.status === 'ready' });
   await ops.listen({ host: config.SIMPLE_OPS_LISTEN, port: config.SIMPLE_OPS_PORT });
   lifecycle.onDrain('ops', () => ops.close());

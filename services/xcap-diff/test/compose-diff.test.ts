@@ -1,10 +1,13 @@
-// composeDiff against the real Redis, with documents laid out as the XCAP server's contract says
-// (xcapKeys: the document hash, the directory index, the version history stream).
+// composeDiff against a real XCAP server (its process, with the real Redis): documents are
+// written over HTTP, as clients write them, and read back through its gRPC read API.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { xcapHistory, xcapKeys } from '@simple/contracts';
+import { digestFetch, freePort, startService, type ServiceProcess } from '@simple/testkit';
+import { UserStore } from '@simple/users';
+import { XcapDocumentReader } from '@simple/xcap-grpc';
 import { applyPatch, canonicalXml, parseXml, type Element } from '@simple/xml';
 import { composeDiff, diffModeOf } from '../src/compose-diff.js';
 import { EMPTY_VIEW, type DiffView } from '../src/diff-view-store.js';
@@ -13,34 +16,65 @@ import { chainFrom, XcapDocuments } from '../src/xcap-documents.js';
 import { entryUris, resolveWatches } from '../src/watch-list.js';
 
 const ROOT = 'http://xcap.example.com/xcap-root/';
+const PASSWORD = 'compose password';
+const TYPES: Readonly<Record<string, string>> = { 'resource-lists': 'application/resource-lists+xml', 'pidf-manipulation': 'application/pidf+xml' };
 const redis = new Redis('redis://127.0.0.1:6379');
-const documents = new XcapDocuments(redis);
-const written = new Set<string>();
+const users = new UserStore(redis);
+const domain = `xdc-${randomBytes(4).toString('hex')}.test`;
+const made: string[] = [];
+let xcap: ServiceProcess;
+let base = '';
+let reader: XcapDocumentReader;
+let documents: XcapDocuments;
+
+before(async () => {
+  await users.addDomain(domain);
+  const http = await freePort();
+  const grpc = await freePort();
+  xcap = await startService('xcap', { SIMPLE_XCAP_LISTEN: '127.0.0.1', SIMPLE_XCAP_PORT: String(http), SIMPLE_XCAP_GRPC_LISTEN: '127.0.0.1', SIMPLE_XCAP_GRPC_PORT: String(grpc) }, await freePort());
+  base = `http://127.0.0.1:${http}/xcap-root`;
+  reader = await XcapDocumentReader.connect({ address: `127.0.0.1:${grpc}` });
+  documents = new XcapDocuments(reader);
+});
+
+after(async () => {
+  reader.close();
+  const code = await xcap.stop();
+  for (const owner of made) {
+    const xui = `sip:${owner}`;
+    for (const f of await redis.hkeys(xcapKeys.directory(xui))) {
+      const slash = f.indexOf('/');
+      await redis.del(xcapKeys.document(f.slice(0, slash), xui, f.slice(slash + 1)), xcapKeys.history(f.slice(0, slash), xui, f.slice(slash + 1)));
+    }
+    await redis.del(xcapKeys.directory(xui));
+    await users.removeUser(owner);
+  }
+  await users.removeDomain(domain);
+  await redis.quit();
+  assert.equal(code, 0, xcap.output());
+});
 
 const list = (...uris: string[]): string =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists">\n <list name="friends">\n${uris.map((u) => `  <entry uri="${u}"/>\n`).join('')} </list>\n</resource-lists>\n`;
 
-/** Writes a version of a document as the XCAP server's PUT script does (the replaced body goes to the history). */
-async function put(xui: string, auid: string, path: string, body: string, keepHistory = true): Promise<string> {
-  const doc = xcapKeys.document(auid, xui, path);
-  const hist = xcapKeys.history(auid, xui, path);
-  written.add(doc).add(hist).add(xcapKeys.directory(xui));
-  const etag = randomBytes(6).toString('hex');
-  const [prev, prevBody] = await redis.hmget(doc, 'etag', 'body');
-  if (typeof prev === 'string' && typeof prevBody === 'string' && keepHistory) await redis.xadd(hist, 'MAXLEN', xcapHistory.maxVersions, '*', 'prev', prev, 'etag', etag, 'body', prevBody);
-  else await redis.del(hist);
-  await redis.hset(doc, 'etag', etag, 'body', body);
-  await redis.hset(xcapKeys.directory(xui), `${auid}/${path}`, etag);
-  return etag;
+/** A PUT of a whole document over XCAP as its owner; the new ETag. */
+async function put(xui: string, auid: string, path: string, body: string): Promise<string> {
+  const user = xui.slice(4, xui.indexOf('@'));
+  const r = await digestFetch(user, PASSWORD)('PUT', `${base}/${auid}/users/${xui}/${path}`, body, TYPES[auid]);
+  assert.ok(r.status === 200 || r.status === 201, `${r.status} ${await r.text()}`);
+  return (r.headers.get('etag') ?? '').slice(1, -1);
 }
 
 async function remove(xui: string, auid: string, path: string): Promise<void> {
-  await redis.del(xcapKeys.document(auid, xui, path), xcapKeys.history(auid, xui, path));
-  await redis.hdel(xcapKeys.directory(xui), `${auid}/${path}`);
+  const user = xui.slice(4, xui.indexOf('@'));
+  const r = await digestFetch(user, PASSWORD)('DELETE', `${base}/${auid}/users/${xui}/${path}`);
+  assert.equal(r.status, 200, await r.text());
 }
 
-function user(): { owner: string; xui: string } {
-  const owner = `u${randomBytes(4).toString('hex')}@example.com`;
+async function user(): Promise<{ owner: string; xui: string }> {
+  const owner = `u${randomBytes(4).toString('hex')}@${domain}`;
+  await users.addUser(owner, PASSWORD);
+  made.push(owner);
   return { owner, xui: `sip:${owner}` };
 }
 
@@ -66,11 +100,6 @@ const canonical = (body: string): string => {
   assert.ok(d.ok);
   return canonicalXml(d.value);
 };
-
-after(async () => {
-  if (written.size > 0) await redis.del(...written);
-  await redis.quit();
-});
 
 describe('watch list (RFC 5875 §4.4, §4.7)', () => {
   it('reads every entry of a resource-lists body; refuses what is not one', () => {
@@ -121,7 +150,7 @@ describe('watch list (RFC 5875 §4.4, §4.7)', () => {
 
 describe('composeDiff (RFC 5875 §4.7, RFC 5874 §3) on the real Redis', () => {
   it('full: every existing document with its ETag and the content of every existing component; nothing for what does not exist', async () => {
-    const { owner, xui } = user();
+    const { owner, xui } = await user();
     const e1 = await put(xui, 'resource-lists', 'index', list('sip:a@example.com'));
     const w = watches(owner, `resource-lists/users/${xui}/index`, `resource-lists/users/${xui}/index/~~/resource-lists/list%5b@name=%22friends%22%5d/entry/@uri`, `pidf-manipulation/users/${xui}/index`);
     const c = await composeDiff(w, EMPTY_VIEW, true, 'no-patching', documents);
@@ -133,7 +162,7 @@ describe('composeDiff (RFC 5875 §4.7, RFC 5874 §3) on the real Redis', () => {
   });
 
   it('no-patching: previous and new ETags only; creation has new-etag alone, removal previous-etag alone', async () => {
-    const { owner, xui } = user();
+    const { owner, xui } = await user();
     const w = watches(owner, 'resource-lists/');
     const e1 = await put(xui, 'resource-lists', 'index', list('sip:a@example.com'));
     const first = await composeDiff(w, EMPTY_VIEW, true, 'no-patching', documents);
@@ -152,7 +181,7 @@ describe('composeDiff (RFC 5875 §4.7, RFC 5874 §3) on the real Redis', () => {
   });
 
   it('xcap-patching: one patch per version, in order, each turning one version into the next', async () => {
-    const { owner, xui } = user();
+    const { owner, xui } = await user();
     const w = watches(owner, `resource-lists/users/${xui}/index`);
     const v1 = list('sip:a@example.com');
     const v2 = list('sip:a@example.com', 'sip:b@example.com');
@@ -168,7 +197,7 @@ describe('composeDiff (RFC 5875 §4.7, RFC 5874 §3) on the real Redis', () => {
   });
 
   it('aggregate: one patch from what the watcher has to the latest version', async () => {
-    const { owner, xui } = user();
+    const { owner, xui } = await user();
     const w = watches(owner, `resource-lists/users/${xui}/index`);
     const v1 = list('sip:a@example.com');
     const v3 = list('sip:c@example.com', 'sip:d@example.com');
@@ -182,18 +211,20 @@ describe('composeDiff (RFC 5875 §4.7, RFC 5874 §3) on the real Redis', () => {
     assert.equal(apply(v1, next[0]?.patch), canonical(v3));
   });
 
-  it('a history that does not reach back (trimmed, or reset): ETags only for that document (§4.7 fallback)', async () => {
-    const { owner, xui } = user();
+  it('a history that does not reach back (trimmed after 16 versions): ETags only for that document (§4.7 fallback)', async () => {
+    const { owner, xui } = await user();
     const w = watches(owner, `resource-lists/users/${xui}/index`);
     const e1 = await put(xui, 'resource-lists', 'index', list('sip:a@example.com'));
     const first = await composeDiff(w, EMPTY_VIEW, true, 'xcap-patching', documents);
-    const e2 = await put(xui, 'resource-lists', 'index', list('sip:b@example.com'), false);
+    // One replacement more than the server remembers: the step from e1 is forgotten.
+    let last = e1;
+    for (let i = 0; i <= xcapHistory.maxVersions; i++) last = await put(xui, 'resource-lists', 'index', list(`sip:n${i}@example.com`));
     const next = docEntries((await composeDiff(w, first.view, false, 'xcap-patching', documents)).entries);
-    assert.deepEqual(next, [{ kind: 'document', sel: `resource-lists/users/${xui}/index`, previousEtag: e1, newEtag: e2 }]);
+    assert.deepEqual(next, [{ kind: 'document', sel: `resource-lists/users/${xui}/index`, previousEtag: e1, newEtag: last }]);
   });
 
   it('a component that disappears is reported once with exists="0"; an unchanged document does not re-read it', async () => {
-    const { owner, xui } = user();
+    const { owner, xui } = await user();
     const sel = `resource-lists/users/${xui}/index/~~/resource-lists/list%5b@name=%22friends%22%5d`;
     const w = watches(owner, sel);
     await put(xui, 'resource-lists', 'index', list('sip:a@example.com'));
@@ -209,10 +240,10 @@ describe('composeDiff (RFC 5875 §4.7, RFC 5874 §3) on the real Redis', () => {
   });
 
   it('chainFrom follows prev -> etag links and stops at a gap', () => {
-    const v = { etag: 'c', body: 'C', history: [{ prev: 'a', etag: 'b', prevBody: 'A' }, { prev: 'b', etag: 'c', prevBody: 'B' }] };
+    const v = { etag: 'c', body: 'C', history: [{ previousEtag: 'a', etag: 'b', previousBody: 'A' }, { previousEtag: 'b', etag: 'c', previousBody: 'B' }] };
     assert.deepEqual(chainFrom(v, 'a'), [{ etag: 'a', body: 'A' }, { etag: 'b', body: 'B' }, { etag: 'c', body: 'C' }]);
-    assert.deepEqual(chainFrom(v, 'b'), [{ etag: 'b', body: 'B' }, { etag: 'c', body: 'C' }]);
-    assert.equal(chainFrom(v, 'x'), undefined);
-    assert.equal(chainFrom({ ...v, history: [{ prev: 'a', etag: 'b', prevBody: 'A' }, { prev: 'q', etag: 'c', prevBody: 'B' }] }, 'a'), undefined);
+    assert.equal(chainFrom(v, 'b'), undefined, 'the server answers from the version asked for');
+    assert.equal(chainFrom({ ...v, history: [] }, 'a'), undefined);
+    assert.equal(chainFrom({ ...v, history: [{ previousEtag: 'a', etag: 'b', previousBody: 'A' }, { previousEtag: 'q', etag: 'c', previousBody: 'B' }] }, 'a'), undefined);
   });
 });

@@ -8,6 +8,13 @@ export interface StoredDocument {
   readonly etag: string;
 }
 
+/** One replacement kept in a document's history (`xcapKeys.history`): `previousEtag` became `etag`. */
+export interface StoredVersion {
+  readonly previousEtag: string;
+  readonly etag: string;
+  readonly previousBody: string;
+}
+
 /** Where a document lives: `xui` undefined for the global tree. */
 export interface DocumentRef {
   readonly auid: string;
@@ -102,6 +109,34 @@ export class DocumentStore {
   }
 
   /** The documents of one tree: `{ auid, path, etag }`, sorted. */
+  /**
+   * The document and the replacements since `sinceEtag` (oldest first; empty when the history
+   * no longer reaches back to it), read in one transaction (same slot), so that they agree.
+   */
+  async versions(ref: DocumentRef, sinceEtag: string): Promise<(StoredDocument & { readonly history: StoredVersion[] }) | undefined> {
+    const r = await this.redis
+      .multi()
+      .hmget(xcapKeys.document(ref.auid, ref.xui, ref.path), 'etag', 'body')
+      .xrange(xcapKeys.history(ref.auid, ref.xui, ref.path), '-', '+')
+      .exec();
+    const [docErr, doc] = r?.[0] ?? [];
+    const [histErr, hist] = r?.[1] ?? [];
+    if (r === null || docErr || histErr) throw docErr ?? histErr ?? new Error('the transaction was aborted');
+    const [etag, body] = doc as Array<string | null>;
+    if (typeof etag !== 'string' || typeof body !== 'string') return undefined;
+    const all: StoredVersion[] = [];
+    for (const [, flat] of hist as Array<[string, string[]]>) {
+      const f = new Map<string, string>();
+      for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i] as string, flat[i + 1] as string);
+      const previousEtag = f.get('prev');
+      const next = f.get('etag');
+      const previousBody = f.get('body');
+      if (previousEtag !== undefined && next !== undefined && previousBody !== undefined) all.push({ previousEtag, etag: next, previousBody });
+    }
+    const from = all.findIndex((v) => v.previousEtag === sinceEtag);
+    return { etag, body, history: from < 0 ? [] : all.slice(from) };
+  }
+
   async list(xui: string | undefined): Promise<Array<{ auid: string; path: string; etag: string }>> {
     const h = await this.redis.hgetall(xcapKeys.directory(xui));
     return Object.entries(h)

@@ -103,6 +103,28 @@ describe('xcap gRPC read API (loopback, real Redis and NATS)', () => {
     assert.deepEqual(await reader.list(h.xui('ben')), []);
   });
 
+  it('GetDocumentVersions - the replacements since a known ETag, oldest first, each with the body it replaced; none when it is forgotten; reset on delete', async () => {
+    const ref = { auid: 'resource-lists', xui: h.xui('ben'), path: 'versions' };
+    const e1 = await putList('ben', 'one', 'versions');
+    const e2 = await putList('ben', 'two', 'versions');
+    const e3 = await putList('ben', 'three', 'versions');
+    assert.deepEqual(await reader.versions(ref, e1), {
+      etag: e3,
+      body: list('three'),
+      history: [
+        { previousEtag: e1, etag: e2, previousBody: list('one') },
+        { previousEtag: e2, etag: e3, previousBody: list('two') },
+      ],
+    });
+    assert.deepEqual((await reader.versions(ref, e2))?.history.map((v) => v.etag), [e3]);
+    assert.deepEqual((await reader.versions(ref, 'never-seen'))?.history, []);
+    const del = await h.request('ben', { method: 'DELETE', url: docUrl('ben', 'versions') });
+    assert.equal(del.statusCode, 200, del.body);
+    assert.equal(await reader.versions(ref, e1), undefined);
+    const again = await putList('ben', 'again', 'versions');
+    assert.deepEqual(await reader.versions(ref, e3), { etag: again, body: list('again'), history: [] }, 'a new document starts a new history');
+  });
+
   it('INVALID_ARGUMENT - a bad AUID, XUI or path is refused with a message naming the field, and the server goes on', async () => {
     const cases: Array<[Partial<GetDocumentRequest>, RegExp]> = [
       [{ auid: '', xui: h.xui('ann'), path: 'index' }, /^auid:/],

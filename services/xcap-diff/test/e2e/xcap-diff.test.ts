@@ -68,9 +68,12 @@ describe('xcap-diff end to end (SIPp through sip-edge, XCAP over HTTP)', { skip:
     for (const u of names) await users.addUser(`${u}@${domain}`, password);
     const xcapPort = await freePort();
     xcapBase = `http://127.0.0.1:${xcapPort}/xcap-root`;
-    procs.push(await startService('xcap', { SIMPLE_XCAP_LISTEN: '127.0.0.1', SIMPLE_XCAP_PORT: String(xcapPort), SIMPLE_XCAP_GRPC_LISTEN: '127.0.0.1', SIMPLE_XCAP_GRPC_PORT: String(await freePort()) }, await freePort()));
-    // No rate control here, so that each change has its own NOTIFY (the rate-control test below keeps the default 5 s).
-    procs.push(await startService('xcap-diff', { SIMPLE_XCAP_DIFF_XCAP_ROOT: `${xcapBase}/`, SIMPLE_XCAP_DIFF_MIN_INTERVAL_MS: '0' }, await freePort()));
+    const grpcPort = await freePort();
+    procs.push(await startService('xcap', { SIMPLE_XCAP_LISTEN: '127.0.0.1', SIMPLE_XCAP_PORT: String(xcapPort), SIMPLE_XCAP_GRPC_LISTEN: '127.0.0.1', SIMPLE_XCAP_GRPC_PORT: String(grpcPort) }, await freePort()));
+    // No rate control here, so that each change has its own NOTIFY.
+    procs.push(
+      await startService('xcap-diff', { SIMPLE_XCAP_DIFF_XCAP_ROOT: `${xcapBase}/`, SIMPLE_XCAP_DIFF_XCAP_GRPC: `127.0.0.1:${grpcPort}`, SIMPLE_XCAP_DIFF_MIN_INTERVAL_MS: '0' }, await freePort()),
+    );
     sipPort = await freePort();
     procs.push(
       await startService(

@@ -1,11 +1,11 @@
 import { Metadata, status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import { statusName, type GetDocumentResponse, type ListDocumentsResponse, type XcapDocumentsServer } from '@simple/xcap-grpc';
+import { statusName, type GetDocumentResponse, type GetDocumentVersionsResponse, type ListDocumentsResponse, type XcapDocumentsServer } from '@simple/xcap-grpc';
 import type { DocumentStore } from '../document-store.js';
 import { readDocument } from '../read-document.js';
 import type { UsageRegistry } from '../usages/usage-registry.js';
 import { checkDocumentRequest, checkTreeRequest } from './document-request.js';
 
-export type XcapGrpcMethod = 'GetDocument' | 'ListDocuments';
+export type XcapGrpcMethod = 'GetDocument' | 'ListDocuments' | 'GetDocumentVersions';
 
 export interface XcapDocumentsDeps {
   readonly store: DocumentStore;
@@ -75,6 +75,13 @@ export function xcapDocumentsHandlers(deps: XcapDocumentsDeps): XcapDocumentsSer
       const checked = checkTreeRequest(req);
       if (!checked.ok) throw new CallError(status.INVALID_ARGUMENT, checked.error);
       return { documents: await fromStore(deps.store.list(checked.value)) };
+    }),
+    getDocumentVersions: unary('GetDocumentVersions', async (req): Promise<GetDocumentVersionsResponse> => {
+      const checked = checkDocumentRequest(req, deps.usages);
+      if (!checked.ok) throw new CallError(status.INVALID_ARGUMENT, checked.error);
+      const v = await fromStore(deps.store.versions(checked.value.ref, unquote(req.sinceEtag)));
+      if (v === undefined) return { found: false, etag: '', body: '', history: [] };
+      return { found: true, etag: v.etag, body: v.body, history: v.history };
     }),
   };
 }
