@@ -53,86 +53,119 @@ function diffEntries(body: string): Element[] {
   return out;
 }
 
-describe('xcap-diff end to end (SIPp through sip-edge, XCAP over HTTP)', { skip: skipUnless(sippAvailable(), 'sipp is not installed') }, () => {
-  const redis = new Redis('redis://127.0.0.1:6379');
-  const users = new UserStore(redis);
-  const domain = `xd-${randomBytes(4).toString('hex')}.test`;
-  const password = `pw-${randomBytes(6).toString('hex')}`;
-  const names = ['alice', 'bob'];
-  const procs: ServiceProcess[] = [];
-  let sipPort = 0;
-  let xcapBase = '';
+/** A sip-edge, an XCAP server and an xcap-diff notifier as processes, on the machine's NATS and Redis, with two users. */
+class Platform {
+  readonly redis = new Redis('redis://127.0.0.1:6379');
+  readonly users = new UserStore(this.redis);
+  readonly domain = `xd-${randomBytes(4).toString('hex')}.test`;
+  readonly password = `pw-${randomBytes(6).toString('hex')}`;
+  readonly names = ['alice', 'bob'];
+  private readonly procs: ServiceProcess[] = [];
+  sipPort = 0;
+  xcapBase = '';
 
-  before(async () => {
-    await users.addDomain(domain);
-    for (const u of names) await users.addUser(`${u}@${domain}`, password);
+  /** `minIntervalMs`: the notifier's rate control (RFC 5875 §4.10), or undefined for its default. */
+  async start(minIntervalMs: number | undefined): Promise<void> {
+    await this.users.addDomain(this.domain);
+    for (const u of this.names) await this.users.addUser(`${u}@${this.domain}`, this.password);
     const xcapPort = await freePort();
-    xcapBase = `http://127.0.0.1:${xcapPort}/xcap-root`;
+    this.xcapBase = `http://127.0.0.1:${xcapPort}/xcap-root`;
     const grpcPort = await freePort();
-    procs.push(await startService('xcap', { SIMPLE_XCAP_LISTEN: '127.0.0.1', SIMPLE_XCAP_PORT: String(xcapPort), SIMPLE_XCAP_GRPC_LISTEN: '127.0.0.1', SIMPLE_XCAP_GRPC_PORT: String(grpcPort) }, await freePort()));
-    // No rate control here, so that each change has its own NOTIFY.
-    procs.push(
-      await startService('xcap-diff', { SIMPLE_XCAP_DIFF_XCAP_ROOT: `${xcapBase}/`, SIMPLE_XCAP_DIFF_XCAP_GRPC: `127.0.0.1:${grpcPort}`, SIMPLE_XCAP_DIFF_MIN_INTERVAL_MS: '0' }, await freePort()),
+    this.procs.push(await startService('xcap', { SIMPLE_XCAP_LISTEN: '127.0.0.1', SIMPLE_XCAP_PORT: String(xcapPort), SIMPLE_XCAP_GRPC_LISTEN: '127.0.0.1', SIMPLE_XCAP_GRPC_PORT: String(grpcPort) }, await freePort()));
+    this.procs.push(
+      await startService(
+        'xcap-diff',
+        {
+          SIMPLE_XCAP_DIFF_XCAP_ROOT: `${this.xcapBase}/`,
+          SIMPLE_XCAP_DIFF_XCAP_GRPC: `127.0.0.1:${grpcPort}`,
+          ...(minIntervalMs === undefined ? {} : { SIMPLE_XCAP_DIFF_MIN_INTERVAL_MS: String(minIntervalMs) }),
+        },
+        await freePort(),
+      ),
     );
-    sipPort = await freePort();
-    procs.push(
+    this.sipPort = await freePort();
+    this.procs.push(
       await startService(
         'sip-edge',
         {
           SIMPLE_EDGE_ID: `xd-e2e-${randomBytes(3).toString('hex')}`,
           SIMPLE_SIP_LISTEN: '127.0.0.1',
-          SIMPLE_SIP_UDP_PORT: String(sipPort),
-          SIMPLE_SIP_TCP_PORT: String(sipPort),
+          SIMPLE_SIP_UDP_PORT: String(this.sipPort),
+          SIMPLE_SIP_TCP_PORT: String(this.sipPort),
           SIMPLE_SIP_TRANSPORTS: 'udp,tcp',
           SIMPLE_AUTH_SECRET: randomBytes(16).toString('hex'),
         },
         await freePort(),
       ),
     );
-  });
+  }
 
-  after(async () => {
+  /** Stops what it started and removes what it wrote; the exit codes of the processes. */
+  async stop(): Promise<Array<number | null>> {
     const codes: Array<number | null> = [];
-    for (const p of procs.reverse()) codes.push(await p.stop());
-    for (const u of names) {
-      const xui = `sip:${u}@${domain}`;
-      await redis.del(
-        xcapKeys.document('resource-lists', xui, 'index'),
-        xcapKeys.history('resource-lists', xui, 'index'),
-        xcapKeys.document('pidf-manipulation', xui, 'index'),
-        xcapKeys.directory(xui),
-      );
-      await redis.del(subscriptionKeys.resourceSubscriptions('xcap-diff', `${u}@${domain}`));
+    for (const p of [...this.procs].reverse()) codes.push(await p.stop());
+    for (const u of this.names) {
+      const xui = `sip:${u}@${this.domain}`;
+      for (const f of await this.redis.hkeys(xcapKeys.directory(xui))) {
+        const slash = f.indexOf('/');
+        await this.redis.del(xcapKeys.document(f.slice(0, slash), xui, f.slice(slash + 1)), xcapKeys.history(f.slice(0, slash), xui, f.slice(slash + 1)));
+      }
+      await this.redis.del(xcapKeys.directory(xui), subscriptionKeys.resourceSubscriptions('xcap-diff', `${u}@${this.domain}`));
     }
-    for (const u of await users.listUsers(domain)) await users.removeUser(u);
-    await users.removeDomain(domain);
-    await redis.quit();
-    assert.deepEqual(codes, [0, 0, 0], procs.map((p) => p.output()).join('\n'));
-  });
+    for (const u of await this.users.listUsers(this.domain)) await this.users.removeUser(u);
+    await this.users.removeDomain(this.domain);
+    await this.redis.quit();
+    return codes;
+  }
 
-  const logs = (): string => procs.map((p) => p.output()).join('\n---\n');
+  logs(): string {
+    return this.procs.map((p) => p.output()).join('\n---\n');
+  }
 
-  /** The live xcap-diff subscriptions of `user`, and how many NOTIFYs each had answered. */
-  async function answered(user: string): Promise<number[]> {
-    const ids = await redis.smembers(subscriptionKeys.resourceSubscriptions('xcap-diff', `${user}@${domain}`));
-    const done = await Promise.all(ids.map((id) => redis.hget(subscriptionKeys.subscription(id), 'done')));
+  /** How many NOTIFYs each live xcap-diff subscription of `user` has had answered. */
+  async answered(user: string): Promise<number[]> {
+    const ids = await this.redis.smembers(subscriptionKeys.resourceSubscriptions('xcap-diff', `${user}@${this.domain}`));
+    const done = await Promise.all(ids.map((id) => this.redis.hget(subscriptionKeys.subscription(id), 'done')));
     return done.filter((d) => d !== null).map((d) => Number(d));
   }
 
-  async function untilAnswered(user: string, n: number): Promise<void> {
-    const deadline = Date.now() + 10_000;
+  async untilAnswered(user: string, n: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const done = await answered(user);
+      const done = await this.answered(user);
       if (done.length === 1 && (done[0] ?? 0) >= n) return;
-      if (Date.now() > deadline) throw new Error(`${user}: NOTIFYs answered ${JSON.stringify(done)}, wanted ${n}\n${logs()}`);
+      if (Date.now() > deadline) throw new Error(`${user}: NOTIFYs answered ${JSON.stringify(done)}, wanted ${n}\n${this.logs()}`);
       await sleep(20);
     }
   }
 
+  /** SIPp as `user` with a scenario of test/sipp, its message trace written to `trace`. */
+  sipp(file: string, user: string, mode: string, trace: string) {
+    return runSipp({
+      scenario: scenario(file),
+      target: `127.0.0.1:${this.sipPort}`,
+      transport: 'u1',
+      calls: 1,
+      rate: 1,
+      timeoutSec: 60,
+      extraArgs: ['-s', user, '-au', user, '-ap', this.password, '-set', 'domain', this.domain, '-set', 'mode', mode, '-trace_msg', '-message_file', trace],
+    });
+  }
+}
+
+describe('xcap-diff end to end, a NOTIFY per change (SIPp through sip-edge, XCAP over HTTP)', { skip: skipUnless(sippAvailable(), 'sipp is not installed') }, () => {
+  const p = new Platform();
+  // No rate control here, so that each change has its own NOTIFY.
+  before(() => p.start(0));
+  after(async () => {
+    const logs = p.logs();
+    assert.deepEqual(await p.stop(), [0, 0, 0], logs);
+  });
+
   it('xcap-patching: the first NOTIFY lists the documents, then one NOTIFY per change whose patches rebuild each version', { timeout: 90_000 }, async () => {
-    const alice = digestFetch('alice', password);
-    const xui = `sip:alice@${domain}`;
-    const listUrl = `${xcapBase}/resource-lists/users/${xui}/index`;
+    const alice = digestFetch('alice', p.password);
+    const xui = `sip:alice@${p.domain}`;
+    const listUrl = `${p.xcapBase}/resource-lists/users/${xui}/index`;
     const v1 = '<?xml version="1.0" encoding="UTF-8"?>\n<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists">\n <list name="friends">\n  <entry uri="sip:bob@example.com"/>\n </list>\n</resource-lists>\n';
     const put1 = await alice('PUT', listUrl, v1, 'application/resource-lists+xml');
     assert.equal(put1.status, 201, await put1.text());
@@ -140,36 +173,28 @@ describe('xcap-diff end to end (SIPp through sip-edge, XCAP over HTTP)', { skip:
     const dir = mkdtempSync(join(tmpdir(), 'xd-e2e-'));
     const trace = join(dir, 'messages.log');
     try {
-      const run = runSipp({
-        scenario: scenario('uac-subscribe-xcap-diff-expect-three-notifies.xml'),
-        target: `127.0.0.1:${sipPort}`,
-        transport: 'u1',
-        calls: 1,
-        rate: 1,
-        timeoutSec: 60,
-        extraArgs: ['-s', 'alice', '-au', 'alice', '-ap', password, '-set', 'domain', domain, '-set', 'mode', 'xcap-patching', '-trace_msg', '-message_file', trace],
-      });
-      await untilAnswered('alice', 1);
+      const run = p.sipp('uac-subscribe-xcap-diff-expect-three-notifies.xml', 'alice', 'xcap-patching', trace);
+      await p.untilAnswered('alice', 1);
 
       const sent: number[] = [];
       // 1. an element PUT: a second entry in the friends list (the document and the watched element change)
       sent.push(Date.now());
       const r1 = await alice('PUT', `${listUrl}/~~/resource-lists/list%5b@name=%22friends%22%5d/entry%5b@uri=%22sip:carol@example.com%22%5d`, '<entry uri="sip:carol@example.com"/>', 'application/xcap-el+xml');
       assert.equal(r1.status, 201, await r1.text());
-      await untilAnswered('alice', 2);
+      await p.untilAnswered('alice', 2);
       // 2. a new document in the watched pidf-manipulation collection
       sent.push(Date.now());
       const pidf = '<?xml version="1.0" encoding="UTF-8"?>\n<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:alice@example.com"><tuple id="t1"><status><basic>open</basic></status></tuple></presence>';
-      const r2 = await alice('PUT', `${xcapBase}/pidf-manipulation/users/${xui}/index`, pidf, 'application/pidf+xml');
+      const r2 = await alice('PUT', `${p.xcapBase}/pidf-manipulation/users/${xui}/index`, pidf, 'application/pidf+xml');
       assert.equal(r2.status, 201, await r2.text());
-      await untilAnswered('alice', 3);
+      await p.untilAnswered('alice', 3);
       // 3. the watched element is deleted
       sent.push(Date.now());
       const r3 = await alice('DELETE', `${listUrl}/~~/resource-lists/list%5b@name=%22friends%22%5d`);
       assert.equal(r3.status, 200, await r3.text());
 
       const result = await run;
-      assert.equal(result.code, 0, `${result.stderr}\n${result.stdout}\n${logs()}`);
+      assert.equal(result.code, 0, `${result.stderr}\n${result.stdout}\n${p.logs()}`);
       const notifies = tracedNotifies(trace);
       assert.equal(notifies.length, 5, `first, three changes, final:\n${notifies.map((n) => n.body).join('\n---\n')}`);
 
@@ -192,7 +217,7 @@ describe('xcap-diff end to end (SIPp through sip-edge, XCAP over HTTP)', { skip:
       const base = parseXml(v1);
       assert.ok(base.ok);
       const patched = applyPatch(base.value, patchDoc);
-      assert.ok(patched.ok, patched.ok ? "" : patched.error.message);
+      assert.ok(patched.ok, patched.ok ? '' : patched.error.message);
       // The document as the server serves it now, after all three changes.
       const now = parseXml(await (await alice('GET', listUrl)).text());
       assert.ok(now.ok);
@@ -211,7 +236,7 @@ describe('xcap-diff end to end (SIPp through sip-edge, XCAP over HTTP)', { skip:
       assert.equal(removal.getAttribute('previous-etag'), patchDoc.getAttribute('new-etag'));
       assert.ok(patched.ok);
       const after3 = applyPatch(patched.value, removal);
-      assert.ok(after3.ok, after3.ok ? "" : after3.error.message);
+      assert.ok(after3.ok, after3.ok ? '' : after3.error.message);
       assert.equal(canonicalXml(after3.value), canonicalXml(now.value));
       const gone = fourth.find((e) => e.localName === 'element');
       assert.equal(gone?.getAttribute('exists'), '0');
@@ -220,6 +245,59 @@ describe('xcap-diff end to end (SIPp through sip-edge, XCAP over HTTP)', { skip:
       const delays = sent.map((t, i) => (notifies[i + 1] as TracedNotify).at - t);
       for (const d of delays) assert.ok(d >= 0 && d < 1000, `a NOTIFY ${d} ms after its change`);
       console.log(`# xcap-diff: PUT -> NOTIFY at SIPp: ${delays.join(', ')} ms`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('xcap-diff end to end, rate control and aggregation (RFC 5875 §4.10, §4.3)', { skip: skipUnless(sippAvailable(), 'sipp is not installed') }, () => {
+  const p = new Platform();
+  // The notifier's default: at most one NOTIFY per subscription every 5 s.
+  before(() => p.start(undefined));
+  after(async () => {
+    const logs = p.logs();
+    assert.deepEqual(await p.stop(), [0, 0, 0], logs);
+  });
+
+  it('aggregate: two changes within 5 s of the first NOTIFY go out as one NOTIFY, one patch from the first version to the last', { timeout: 90_000 }, async () => {
+    const alice = digestFetch('alice', p.password);
+    const xui = `sip:alice@${p.domain}`;
+    const listUrl = `${p.xcapBase}/resource-lists/users/${xui}/index`;
+    const v1 = '<?xml version="1.0" encoding="UTF-8"?>\n<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists">\n <list name="friends">\n  <entry uri="sip:bob@example.com"/>\n </list>\n</resource-lists>\n';
+    const put1 = await alice('PUT', listUrl, v1, 'application/resource-lists+xml');
+    assert.equal(put1.status, 201, await put1.text());
+    const dir = mkdtempSync(join(tmpdir(), 'xd-e2e-'));
+    const trace = join(dir, 'messages.log');
+    try {
+      const run = p.sipp('uac-subscribe-xcap-diff-expect-one-notify.xml', 'alice', 'aggregate', trace);
+      await p.untilAnswered('alice', 1);
+      const firstAnswered = Date.now();
+      const r1 = await alice('PUT', `${listUrl}/~~/resource-lists/list%5b@name=%22friends%22%5d/entry%5b@uri=%22sip:carol@example.com%22%5d`, '<entry uri="sip:carol@example.com"/>', 'application/xcap-el+xml');
+      assert.equal(r1.status, 201, await r1.text());
+      const r2 = await alice('PUT', `${listUrl}/~~/resource-lists/list%5b@name=%22friends%22%5d/entry%5b@uri=%22sip:dave@example.com%22%5d`, '<entry uri="sip:dave@example.com"/>', 'application/xcap-el+xml');
+      assert.equal(r2.status, 201, await r2.text());
+      await p.untilAnswered('alice', 2, 15_000);
+      const result = await run;
+      assert.equal(result.code, 0, `${result.stderr}\n${result.stdout}\n${p.logs()}`);
+      const notifies = tracedNotifies(trace);
+      assert.equal(notifies.length, 3, notifies.map((n) => n.body).join('\n---\n'));
+      const change = notifies[1] as TracedNotify;
+      // RFC 5875 §4.10: not before the interval since the first NOTIFY has passed (less the time the test took to see it answered).
+      assert.ok(change.at - (notifies[0] as TracedNotify).at >= 4_900, `the second NOTIFY came ${change.at - (notifies[0] as TracedNotify).at} ms after the first`);
+      assert.ok(change.at >= firstAnswered);
+      const entries = diffEntries(change.body).filter((e) => e.localName === 'document');
+      assert.equal(entries.length, 1, change.body);
+      const doc = entries[0] as Element;
+      assert.equal(`"${doc.getAttribute('previous-etag') ?? ''}"`, put1.headers.get('etag'));
+      assert.equal(`"${doc.getAttribute('new-etag') ?? ''}"`, r2.headers.get('etag'));
+      const base = parseXml(v1);
+      assert.ok(base.ok);
+      const patched = applyPatch(base.value, doc);
+      assert.ok(patched.ok, patched.ok ? '' : patched.error.message);
+      const now = parseXml(await (await alice('GET', listUrl)).text());
+      assert.ok(now.ok);
+      assert.equal(canonicalXml(patched.value), canonicalXml(now.value));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
