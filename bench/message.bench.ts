@@ -8,23 +8,21 @@
 // CPU split and, last, `ratio message: <ours / Kamailio's>`. See bench/README.md.
 //
 // Run: npm run bench:message -- [--rate N] [--duration S] [--only kamailio|platform] [--help]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { messageKeys, redisKeys } from '@simple/contracts';
 import { Redis } from 'ioredis';
-import { freePort } from './lib/free-ports.js';
-import { startKamailio } from './lib/kamailio-runner.js';
+import { die, kamailioVersion, parseBenchOptions, PortPicker, runBench, SIPP_BENCH_OPTIONS, sippBenchSettings } from './lib/bench-cli.js';
+import { kamailioPaths, startKamailio } from './lib/kamailio-runner.js';
 import { startMessageRouter } from './lib/message-router-runner.js';
 import { writeMessageScenarios, type MessageScenarios } from './lib/message-scenarios.js';
-import { installCleanupHandlers, interruptedBy, stopAllOwned } from './lib/owned-processes.js';
+import { installCleanupHandlers, interruptedBy } from './lib/owned-processes.js';
 import { backendPids, startPlatform } from './lib/platform-runner.js';
 import { CpuSampler, processTree, type CpuGroup } from './lib/process-cpu.js';
-import { cpuPerCycleUs, formatComparison, formatRun, type ServerRun } from './lib/report-format.js';
+import { cpuPerCycleUs, formatComparison, formatRun, runSummary, type ServerRun } from './lib/report-format.js';
 import { APT_LINE, findTools, type Tools } from './lib/required-tools.js';
 import { startSipp, type SippRun, type SippRunOptions } from './lib/sipp-runner.js';
 import { generateUsers, provisionUserStore, writeSippInjectionFile, type BenchUser } from './lib/user-provisioning.js';
@@ -65,69 +63,10 @@ UDP only. Needs sipp, kamailio, kamailio's SQLite module and sqlite3:
   ${APT_LINE}
 NATS and Redis must be running already (the bench neither starts nor stops them).`;
 
-function die(msg: string, code = 1): never {
-  console.error(msg);
-  process.exit(code);
-}
+const opt = parseBenchOptions(SIPP_BENCH_OPTIONS, HELP);
+const { rate, duration, limit, users: nUsers, domain, password, build, redisUrl, natsUrl, runDir, calls, servers } = sippBenchSettings(opt, 'message', { users: 1000 });
 
-function intOpt(v: string | undefined, name: string, def: number, min = 1): number {
-  if (v === undefined) return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) die(`--${name}: expected an integer >= ${min}, got ${JSON.stringify(v)}`, 2);
-  return n;
-}
-
-function parseOptions() {
-  try {
-    return parseArgs({
-      options: {
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        limit: { type: 'string' },
-        only: { type: 'string' },
-        users: { type: 'string' },
-        domain: { type: 'string' },
-        password: { type: 'string' },
-        'edge-build': { type: 'string' },
-        'redis-url': { type: 'string' },
-        'nats-url': { type: 'string' },
-        'kamailio-port': { type: 'string' },
-        'edge-port': { type: 'string' },
-        'ops-port': { type: 'string' },
-        'sipp-port': { type: 'string' },
-        'run-dir': { type: 'string' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    die(`${(err as Error).message}\n(see --help)`, 2);
-  }
-}
-const opt = parseOptions();
-if (opt.help === true) {
-  console.log(HELP);
-  process.exit(0);
-}
-
-const rate = intOpt(opt.rate, 'rate', 50000);
-const duration = intOpt(opt.duration, 'duration', 10);
-const limit = intOpt(opt.limit, 'limit', 100);
-const nUsers = intOpt(opt.users, 'users', 1000);
-const domain = opt.domain ?? '127.0.0.1';
-const password = opt.password ?? 'secret';
-const only = opt.only;
-if (only !== undefined && only !== 'kamailio' && only !== 'platform') die('--only: kamailio or platform', 2);
-const buildOpt = opt['edge-build'] ?? 'dist';
-if (buildOpt !== 'source' && buildOpt !== 'dist') die('--edge-build: source or dist', 2);
-const build: 'source' | 'dist' = buildOpt;
-const redisUrl = opt['redis-url'] ?? 'redis://127.0.0.1:6379/9';
-const natsUrl = opt['nats-url'] ?? 'nats://127.0.0.1:4222';
-const runDir = resolve(opt['run-dir'] ?? join(process.env.TMPDIR ?? tmpdir(), 'simple-bench', 'message'));
-const calls = rate * duration;
-const servers = only === undefined ? (['kamailio', 'platform'] as const) : ([only] as const);
-
-const found = findTools(servers.includes('kamailio'));
+const found = findTools({ sipp: true, kamailio: servers.includes('kamailio') });
 if (found.tools === undefined) die(`missing: ${found.missing.join(', ')}. Install with:\n  ${APT_LINE}`, 2);
 const tools: Tools = found.tools;
 
@@ -153,7 +92,7 @@ interface Files {
 function senderBase(name: string, port: number, ports: Ports, f: Files): Omit<SippRunOptions, 'rate' | 'calls' | 'limit' | 'maxSeconds'> {
   return {
     name,
-    sipp: tools.sipp,
+    sipp: tools.sipp as string,
     scenario: f.scenarios.sender,
     injectionFile: f.senders,
     target: `127.0.0.1:${port}`,
@@ -172,7 +111,7 @@ async function startReceiver(name: string, port: number, ports: Ports, f: Files)
   const stayS = duration + GRACE_S + 60;
   return startSipp({
     name: `${name}-receiver`,
-    sipp: tools.sipp,
+    sipp: tools.sipp as string,
     scenario: f.scenarios.receiver,
     injectionFile: f.receiver,
     target: `127.0.0.1:${port}`,
@@ -252,15 +191,10 @@ async function main(): Promise<number> {
   mkdirSync(runDir, { recursive: true });
   const resultsDir = join(runDir, 'results');
   mkdirSync(resultsDir, { recursive: true });
-  const taken = new Set<number>();
-  const pick = async (flag: string, def: number, protos: ('udp' | 'tcp')[]): Promise<number> => {
-    const p = await freePort(intOpt(opt[flag as keyof typeof opt] as string | undefined, flag, def), protos, taken);
-    taken.add(p);
-    return p;
-  };
+  const portPicker = new PortPicker(opt);
+  const pick = (flag: string, def: number, protos: ('udp' | 'tcp')[]): Promise<number> => portPicker.pick(flag, def, protos);
   const senderPort = await pick('sipp-port', 5385, ['udp', 'tcp']);
-  const receiverPort = await freePort(senderPort + 1, ['udp', 'tcp'], taken);
-  taken.add(receiverPort);
+  const receiverPort = await portPicker.next(senderPort + 1, ['udp', 'tcp']);
   const ports: Ports = { sender: senderPort, receiver: receiverPort };
 
   const senders = generateUsers(nUsers, password);
@@ -292,9 +226,7 @@ async function main(): Promise<number> {
       let kam;
       try {
         kam = await startKamailio({
-          kamailio: tools.kamailio as string,
-          sqlite3: tools.sqlite3 as string,
-          sqlDir: tools.kamailioSqlDir as string,
+          ...kamailioPaths(tools),
           config: KAMAILIO_CFG,
           runDir: join(runDir, 'kamailio'),
           port,
@@ -320,7 +252,7 @@ async function main(): Promise<number> {
         const r = await load(
           {
             server: 'kamailio',
-            description: `Kamailio ${kamailioVersion()} with bench/kamailio/message.cfg, pid ${pid}`,
+            description: `Kamailio ${kamailioVersion(tools.kamailio as string)} with bench/kamailio/message.cfg, pid ${pid}`,
             groups: [{ name: 'server', pids: () => processTree(pid) }],
             serverGroups: ['server'],
             receiverPid: receiver.process.pid,
@@ -339,8 +271,7 @@ async function main(): Promise<number> {
     } else {
       const udpPort = await pick('edge-port', 5380, ['udp', 'tcp']);
       const opsPort = await pick('ops-port', 9260, ['tcp']);
-      const routerOps = await freePort(opsPort + 1, ['tcp'], taken);
-      taken.add(routerOps);
+      const routerOps = await portPicker.next(opsPort + 1, ['tcp']);
       const base = senderBase('platform', udpPort, ports, files);
       const backends = backendPids(natsUrl, redisUrl);
       if (backends.nats === undefined || backends.redis === undefined) {
@@ -431,19 +362,7 @@ async function main(): Promise<number> {
   const kam = runs.get('kamailio');
   const ours = runs.get('platform');
   const summary: Record<string, unknown> = { date: new Date().toISOString(), bench: 'message', rate, duration, calls, limit, senders: nUsers, domain };
-  for (const [name, r] of runs) {
-    summary[name] = {
-      ok: r.sipp.ok,
-      failed: r.sipp.failed,
-      retrans: r.sipp.retransmissions,
-      ok_per_s: Number(r.sipp.okPerS.toFixed(1)),
-      ok_per_s_during_load: r.sipp.okPerSDuringLoad === undefined ? null : Number(r.sipp.okPerSDuringLoad.toFixed(1)),
-      rtt_ms: r.sipp.rtt ?? null,
-      cpu_pct: Object.fromEntries(Object.entries(r.cpu.pct).map(([k, v]) => [k, Math.round(v)])),
-      rest_of_machine_pct: Math.round(r.cpu.restOfMachinePct),
-      server_cpu_us_per_message: ((us) => (us === undefined ? null : Number(us.toFixed(1))))(cpuPerCycleUs(r)),
-    };
-  }
+  for (const [name, r] of runs) summary[name] = runSummary(r, 'server_cpu_us_per_message');
   if (runs.size > 0) appendFileSync(join(runDir, 'summary.jsonl'), JSON.stringify(summary) + '\n');
   if (kam !== undefined && ours !== undefined) {
     const ratio = kam.sipp.okPerS > 0 ? ours.sipp.okPerS / kam.sipp.okPerS : 0;
@@ -459,21 +378,4 @@ async function main(): Promise<number> {
   return failures > 0 ? 1 : 0;
 }
 
-function kamailioVersion(): string {
-  try {
-    return /kamailio (\d+\.\d+\.\d+)/.exec(execFileSync(tools.kamailio as string, ['-v'], { encoding: 'utf8', timeout: 5000 }))?.[1] ?? '';
-  } catch {
-    return '';
-  }
-}
-
-main()
-  .then(async (code) => {
-    await stopAllOwned();
-    process.exit(code);
-  })
-  .catch(async (err: unknown) => {
-    console.error(`message bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    await stopAllOwned();
-    process.exit(1);
-  });
+runBench('message', main);

@@ -6,19 +6,17 @@
 // and, last, `ratio register: <ours / Kamailio's>`. See bench/README.md.
 //
 // Run: npm run bench:register -- [--rate N] [--duration S] [--only kamailio|platform] [--help]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { freePort } from './lib/free-ports.js';
-import { startKamailio } from './lib/kamailio-runner.js';
-import { installCleanupHandlers, interruptedBy, stopAllOwned } from './lib/owned-processes.js';
+import { choiceOpt, die, intOpt, kamailioVersion, parseBenchOptions, PortPicker, runBench, SIPP_BENCH_OPTIONS, sippBenchSettings } from './lib/bench-cli.js';
+import { kamailioPaths, startKamailio } from './lib/kamailio-runner.js';
+import { installCleanupHandlers, interruptedBy } from './lib/owned-processes.js';
 import { backendPids, startPlatform } from './lib/platform-runner.js';
 import { CpuSampler, processTree, type CpuGroup } from './lib/process-cpu.js';
-import { cpuPerCycleUs, formatComparison, formatRun, type ServerRun } from './lib/report-format.js';
+import { cpuPerCycleUs, formatComparison, formatRun, runSummary, type ServerRun } from './lib/report-format.js';
 import { APT_LINE, findTools, type Tools } from './lib/required-tools.js';
 import { startSipp, type SippRunOptions } from './lib/sipp-runner.js';
 import { generateUsers, provisionUserStore, writeSippInjectionFile } from './lib/user-provisioning.js';
@@ -62,75 +60,15 @@ prints the apt-get line and exits 2:
   ${APT_LINE}
 NATS and Redis must be running already (the bench neither starts nor stops them).`;
 
-function die(msg: string, code = 1): never {
-  console.error(msg);
-  process.exit(code);
-}
-
-function intOpt(v: string | undefined, name: string, def: number, min = 1): number {
-  if (v === undefined) return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) die(`--${name}: expected an integer >= ${min}, got ${JSON.stringify(v)}`, 2);
-  return n;
-}
-
-function parseOptions() {
-  try {
-    return parseArgs({
-  options: {
-    rate: { type: 'string' },
-    duration: { type: 'string' },
-    limit: { type: 'string' },
-    only: { type: 'string' },
-    transport: { type: 'string' },
-    users: { type: 'string' },
-    domain: { type: 'string' },
-    password: { type: 'string' },
-    expires: { type: 'string' },
-    'edge-build': { type: 'string' },
-    'edge-node-args': { type: 'string' },
-    'redis-url': { type: 'string' },
-    'nats-url': { type: 'string' },
-    'kamailio-port': { type: 'string' },
-    'edge-port': { type: 'string' },
-    'ops-port': { type: 'string' },
-    'sipp-port': { type: 'string' },
-    'run-dir': { type: 'string' },
-    help: { type: 'boolean' },
-  },
-  strict: true,
-    }).values;
-  } catch (err) {
-    die(`${(err as Error).message}\n(see --help)`, 2);
-  }
-}
-const opt = parseOptions();
-if (opt.help === true) {
-  console.log(HELP);
-  process.exit(0);
-}
-
-const rate = intOpt(opt.rate, 'rate', 50000);
-const duration = intOpt(opt.duration, 'duration', 10);
-const limit = intOpt(opt.limit, 'limit', 100);
-const nUsers = intOpt(opt.users, 'users', 20000);
+const opt = parseBenchOptions(
+  { ...SIPP_BENCH_OPTIONS, transport: { type: 'string' }, expires: { type: 'string' }, 'edge-node-args': { type: 'string' } },
+  HELP,
+);
+const { rate, duration, limit, users: nUsers, domain, password, build: edgeBuild, redisUrl, natsUrl, runDir, calls, servers } = sippBenchSettings(opt, 'register', { users: 20000 });
 const expires = intOpt(opt.expires, 'expires', 60);
-const domain = opt.domain ?? '127.0.0.1';
-const password = opt.password ?? 'secret';
-const transport = opt.transport ?? 'udp';
-if (transport !== 'udp' && transport !== 'tcp') die('--transport: udp or tcp', 2);
-const only = opt.only;
-if (only !== undefined && only !== 'kamailio' && only !== 'platform') die('--only: kamailio or platform', 2);
-const edgeBuildOpt = opt['edge-build'] ?? 'dist';
-if (edgeBuildOpt !== 'source' && edgeBuildOpt !== 'dist') die('--edge-build: source or dist', 2);
-const edgeBuild: 'source' | 'dist' = edgeBuildOpt;
-const redisUrl = opt['redis-url'] ?? 'redis://127.0.0.1:6379/9';
-const natsUrl = opt['nats-url'] ?? 'nats://127.0.0.1:4222';
-const runDir = resolve(opt['run-dir'] ?? join(process.env.TMPDIR ?? tmpdir(), 'simple-bench', 'register'));
-const calls = rate * duration;
-const servers = only === undefined ? (['kamailio', 'platform'] as const) : ([only] as const);
+const transport = choiceOpt(opt.transport, 'transport', ['udp', 'tcp'], 'udp');
 
-const found = findTools(servers.includes('kamailio'));
+const found = findTools({ sipp: true, kamailio: servers.includes('kamailio') });
 if (found.tools === undefined) {
   die(`missing: ${found.missing.join(', ')}. Install with:\n  ${APT_LINE}`, 2);
 }
@@ -145,13 +83,13 @@ const KAMAILIO_CFG = join(BENCH, 'kamailio', 'register.cfg');
 function sippBase(name: string, port: number, sippPort: number, resultsDir: string, injectionFile: string): Omit<SippRunOptions, 'rate' | 'calls' | 'limit' | 'maxSeconds'> {
   return {
     name,
-    sipp: tools.sipp,
+    sipp: tools.sipp as string,
     scenario: SCENARIO,
     injectionFile,
     target: `127.0.0.1:${port}`,
     localIp: '127.0.0.1',
     localPort: sippPort,
-    transport: transport as 'udp' | 'tcp',
+    transport,
     vars: { domain, expires: String(expires), contact_port: String(sippPort + 11) },
     // the digest uri = the Request-URI (SIPp's default is sip:<remote ip>:<port>)
     extraArgs: ['-auth_uri', domain],
@@ -209,14 +147,10 @@ async function load(setup: LoadSetup, base: ReturnType<typeof sippBase>): Promis
 async function main(): Promise<number> {
   mkdirSync(runDir, { recursive: true });
   const resultsDir = join(runDir, 'results');
-  const taken = new Set<number>();
-  const pick = async (flag: string, def: number, protos: ('udp' | 'tcp')[]): Promise<number> => {
-    const p = await freePort(intOpt(opt[flag as keyof typeof opt] as string | undefined, flag, def), protos, taken);
-    taken.add(p);
-    return p;
-  };
+  const ports = new PortPicker(opt);
+  const pick = (flag: string, def: number, protos: ('udp' | 'tcp')[]): Promise<number> => ports.pick(flag, def, protos);
   const sippPort = await pick('sipp-port', 5285, ['udp', 'tcp']);
-  taken.add(sippPort + 11); // the Contact port (nobody listens; keep servers off it)
+  ports.taken.add(sippPort + 11); // the Contact port (nobody listens; keep servers off it)
 
   const users = generateUsers(nUsers, password);
   const injectionFile = join(runDir, 'users.csv');
@@ -238,9 +172,7 @@ async function main(): Promise<number> {
       let kam;
       try {
         kam = await startKamailio({
-          kamailio: tools.kamailio as string,
-          sqlite3: tools.sqlite3 as string,
-          sqlDir: tools.kamailioSqlDir as string,
+          ...kamailioPaths(tools),
           config: KAMAILIO_CFG,
           runDir: join(runDir, 'kamailio'),
           port,
@@ -262,7 +194,7 @@ async function main(): Promise<number> {
         const before = kam.statistics('registrar:');
         const pid = kam.pid;
         const r = await load(
-          { server: 'kamailio', description: `Kamailio ${kamailioVersion()} with bench/kamailio/register.cfg, pid ${pid}`, port, groups: [{ name: 'server', pids: () => processTree(pid) }], serverGroups: ['server'] },
+          { server: 'kamailio', description: `Kamailio ${kamailioVersion(tools.kamailio as string)} with bench/kamailio/register.cfg, pid ${pid}`, port, groups: [{ name: 'server', pids: () => processTree(pid) }], serverGroups: ['server'] },
           base,
         );
         const after = kam.statistics('registrar:');
@@ -357,19 +289,7 @@ async function main(): Promise<number> {
   const kam = runs.get('kamailio');
   const ours = runs.get('platform');
   const summary: Record<string, unknown> = { date: new Date().toISOString(), rate, duration, calls, limit, transport, users: nUsers, domain };
-  for (const [name, r] of runs) {
-    summary[name] = {
-      ok: r.sipp.ok,
-      failed: r.sipp.failed,
-      retrans: r.sipp.retransmissions,
-      ok_per_s: Number(r.sipp.okPerS.toFixed(1)),
-      ok_per_s_during_load: r.sipp.okPerSDuringLoad === undefined ? null : Number(r.sipp.okPerSDuringLoad.toFixed(1)),
-      rtt_ms: r.sipp.rtt ?? null,
-      cpu_pct: Object.fromEntries(Object.entries(r.cpu.pct).map(([k, v]) => [k, Math.round(v)])),
-      rest_of_machine_pct: Math.round(r.cpu.restOfMachinePct),
-      server_cpu_us_per_cycle: ((us) => (us === undefined ? null : Number(us.toFixed(1))))(cpuPerCycleUs(r)),
-    };
-  }
+  for (const [name, r] of runs) summary[name] = runSummary(r, 'server_cpu_us_per_cycle');
   if (kam !== undefined && ours !== undefined) {
     const ratio = kam.sipp.okPerS > 0 ? ours.sipp.okPerS / kam.sipp.okPerS : 0;
     summary.ratio = Number(ratio.toFixed(2));
@@ -387,28 +307,4 @@ async function main(): Promise<number> {
   return failures > 0 ? 1 : 0;
 }
 
-function kamailioVersion(): string {
-  // "version: kamailio 5.6.3 (x86_64/linux)"
-  const r = spawnSyncText(tools.kamailio as string, ['-v']);
-  return /kamailio (\d+\.\d+\.\d+)/.exec(r)?.[1] ?? '';
-}
-
-function spawnSyncText(cmd: string, args: string[]): string {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8', timeout: 5000 });
-  } catch {
-    return '';
-  }
-}
-
-
-main()
-  .then(async (code) => {
-    await stopAllOwned();
-    process.exit(code);
-  })
-  .catch(async (err: unknown) => {
-    console.error(`register bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    await stopAllOwned();
-    process.exit(1);
-  });
+runBench('register', main);

@@ -1,9 +1,7 @@
 // Our platform under test: the SIP edge (services/sip-edge) on 127.0.0.1,
 // against the NATS and Redis this machine already runs (the harness never
 // starts or stops those; it only finds their PIDs to count their CPU).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startOwned, type OwnedProcess } from './owned-processes.js';
+import { startNodeService, type NodeService, type ServiceBuild } from './node-service-runner.js';
 import { pidListeningOnTcp } from './process-cpu.js';
 import { waitForSipResponse } from './sip-ping.js';
 
@@ -11,7 +9,7 @@ export interface PlatformOptions {
   /** The repository root (the edge is started from there). */
   readonly repoRoot: string;
   /** "source": src/main.ts through tsx; "dist": the built dist/main.js (npx turbo run build first). */
-  readonly build: 'source' | 'dist';
+  readonly build: ServiceBuild;
   readonly logFile: string;
   readonly udpPort: number;
   readonly tcpPort: number;
@@ -25,21 +23,7 @@ export interface PlatformOptions {
   readonly extraEnv?: Readonly<Record<string, string>>;
 }
 
-export interface PlatformServer {
-  readonly process: OwnedProcess;
-  readonly pid: number;
-  readonly logFile: string;
-  readonly command: string;
-  stop(): Promise<void>;
-}
-
-function tail(path: string, lines = 20): string {
-  try {
-    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
+export type PlatformServer = NodeService;
 
 /** The edge's environment for a bench run (services/sip-edge/src/config.ts). */
 export function edgeEnv(o: PlatformOptions): Record<string, string> {
@@ -66,38 +50,21 @@ export function edgeEnv(o: PlatformOptions): Record<string, string> {
 
 /** Starts the edge and waits until it answers OPTIONS on its UDP port. */
 export async function startPlatform(o: PlatformOptions): Promise<PlatformServer> {
-  const src = join(o.repoRoot, 'services/sip-edge/src/main.ts');
-  const dist = join(o.repoRoot, 'services/sip-edge/dist/main.js');
-  // the edge's own Node options after the tsx loader (they may load .ts themselves)
-  const args = o.build === 'dist' ? [...(o.nodeArgs ?? []), dist] : ['--conditions=source', '--import', 'tsx', ...(o.nodeArgs ?? []), src];
-  const entry = o.build === 'dist' ? dist : src;
-  if (!existsSync(entry)) {
-    throw new Error(`the SIP edge is not there: ${entry}${o.build === 'dist' ? ' (run npx turbo run build, or use --edge-build source)' : ''}`);
-  }
-  const env: NodeJS.ProcessEnv = { ...process.env, ...edgeEnv(o) };
-  // The harness's own Node options (tsx loader, conditions) are not the edge's.
-  delete env.NODE_OPTIONS;
-  const proc = await startOwned('sip-edge', process.execPath, args, { cwd: o.repoRoot, env, logFile: o.logFile });
-  try {
-    // the first start through tsx compiles the sources: allow for it
-    await waitForSipResponse({ host: '127.0.0.1', port: o.udpPort, timeoutMs: 45_000, stillRunning: () => proc.alive() });
-  } catch (err) {
-    await proc.stop(3000);
-    throw new Error(`the SIP edge did not start (${(err as Error).message}); last lines of ${o.logFile}:\n${tail(o.logFile)}`);
-  }
-  return {
-    process: proc,
-    pid: proc.pid,
+  return startNodeService({
+    name: 'sip-edge',
+    repoRoot: o.repoRoot,
+    serviceDir: 'services/sip-edge',
+    build: o.build,
     logFile: o.logFile,
-    command: `node ${args.map((a) => a.replace(o.repoRoot + '/', '')).join(' ')}`,
-    stop: async () => {
-      await proc.stop(8000);
-    },
-  };
+    env: edgeEnv(o),
+    nodeArgs: o.nodeArgs,
+    // the first start through tsx compiles the sources: allow for it
+    ready: (proc) => waitForSipResponse({ host: '127.0.0.1', port: o.udpPort, timeoutMs: 45_000, stillRunning: () => proc.alive() }).then(() => undefined),
+  });
 }
 
 /** Port of a tcp URL such as nats://127.0.0.1:4222 or redis://127.0.0.1:6379/9. */
-function portOf(url: string, fallback: number): number {
+export function portOf(url: string, fallback: number): number {
   try {
     const p = new URL(url).port;
     return p === '' ? fallback : Number(p);

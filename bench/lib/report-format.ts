@@ -90,3 +90,24 @@ export function formatComparison(kam: ServerRun, ours: ServerRun): string {
   const w2 = Math.max(...rows.map((r) => r[2].length));
   return rows.map(([a, b, c]) => `   ${a.padEnd(w0)}  ${b.padStart(w1)}  ${c.padStart(w2)}`).join('\n');
 }
+
+/** One server's run as a JSON object for summary.jsonl; `perCycleKey` names the CPU-per-cycle field. */
+export function runSummary(r: ServerRun, perCycleKey: string): Record<string, unknown> {
+  const perCycle = cpuPerCycleUs(r);
+  return {
+    ok: r.sipp.ok,
+    failed: r.sipp.failed,
+    retrans: r.sipp.retransmissions,
+    ok_per_s: Number(r.sipp.okPerS.toFixed(1)),
+    ok_per_s_during_load: r.sipp.okPerSDuringLoad === undefined ? null : Number(r.sipp.okPerSDuringLoad.toFixed(1)),
+    rtt_ms: r.sipp.rtt ?? null,
+    cpu_pct: roundedPct(r.cpu.pct),
+    rest_of_machine_pct: Math.round(r.cpu.restOfMachinePct),
+    [perCycleKey]: perCycle === undefined ? null : Number(perCycle.toFixed(1)),
+  };
+}
+
+/** CPU percentages rounded to whole numbers, for the JSON summaries. */
+export function roundedPct(pct: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(pct).map(([k, v]) => [k, Math.round(v)]));
+}
