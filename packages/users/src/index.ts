@@ -6,3 +6,4 @@ export { parseAor, isValidUserPart, type Aor } from './aor.js';
 export { parseDomainName } from './domain-name.js';
 export { DIGEST_ALGORITHMS, DIGEST_HEX_LENGTH, digestHash, computeHa1, isDigestAlgorithm, type DigestAlgorithm } from './digest-algorithm.js';
 export type { Result } from './result.js';
+export { CachedUserDirectory, type UserDirectory } from './cached-user-directory.js';

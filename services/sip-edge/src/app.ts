@@ -1,7 +1,7 @@
 import type { Logger, Metrics, NatsConnection, RedisClient } from '@simple/platform';
 import { SipStack, type SipStackStats } from '@simple/sip-stack';
-import { UserStore } from '@simple/users';
-import { CachedUserDirectory, DigestAuthenticator } from './auth/index.js';
+import { CachedUserDirectory, UserStore } from '@simple/users';
+import { DigestAuthenticator } from './auth/index.js';
 import type { EdgeConfig } from './config.js';
 import { EdgeCore } from './edge-core.js';
 import { edgeListeners } from './listeners.js';

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { UserStore } from '@simple/users';
+import type { UserDirectory } from '@simple/users';
 import type { XcapConfig } from './config.js';
 import type { DigestAuthenticator } from './digest-authenticator.js';
 import type { XcapService } from './xcap-service.js';
@@ -9,7 +9,8 @@ import { parseXcapUri } from '@simple/xcap-uri';
 export interface XcapAppDeps {
   readonly service: XcapService;
   readonly usages: UsageRegistry;
-  readonly users: UserStore;
+  /** Realms of the domains (the digest realm); the user records are the authenticator's. */
+  readonly users: UserDirectory;
   readonly authenticator: DigestAuthenticator;
   /** Counts a finished request by method and status class. */
   readonly onResponse?: (method: string, status: number) => void;

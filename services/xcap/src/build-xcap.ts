@@ -1,5 +1,5 @@
 import type { RedisClient } from '@simple/platform';
-import type { UserStore } from '@simple/users';
+import { CachedUserDirectory, type UserStore } from '@simple/users';
 import type { FastifyInstance } from 'fastify';
 import { buildXcapApp } from './app.js';
 import type { XcapConfig } from './config.js';
@@ -44,14 +44,20 @@ export function buildXcapCore(deps: Pick<XcapDeps, 'redis' | 'users' | 'publishe
 }
 
 /** Wires the store, the usages, authentication and the HTTP app (not listening). */
-export function buildXcap(config: Pick<XcapConfig, 'SIMPLE_XCAP_ROOT' | 'SIMPLE_XCAP_MAX_BYTES'>, deps: XcapDeps, core: XcapCore = buildXcapCore(deps)): FastifyInstance {
+export function buildXcap(
+  config: Pick<XcapConfig, 'SIMPLE_XCAP_ROOT' | 'SIMPLE_XCAP_MAX_BYTES'> & Partial<Pick<XcapConfig, 'SIMPLE_XCAP_PARSED_CACHE_ENTRIES' | 'SIMPLE_XCAP_AUTH_CACHE_MS'>>,
+  deps: XcapDeps,
+  core: XcapCore = buildXcapCore(deps),
+): FastifyInstance {
   const { store, usages } = core;
-  const service = new XcapService({ store, usages, maxBytes: config.SIMPLE_XCAP_MAX_BYTES });
+  const service = new XcapService({ store, usages, maxBytes: config.SIMPLE_XCAP_MAX_BYTES, parsedCacheEntries: config.SIMPLE_XCAP_PARSED_CACHE_ENTRIES ?? 1000 });
+  // Without a setting (tests), every digest check reads the user store.
+  const directory = new CachedUserDirectory(deps.users, config.SIMPLE_XCAP_AUTH_CACHE_MS ?? 0);
   return buildXcapApp(config, {
     service,
     usages,
-    users: deps.users,
-    authenticator: new DigestAuthenticator(deps.users, deps.now),
+    users: directory,
+    authenticator: new DigestAuthenticator(directory, deps.now),
     ...(deps.onResponse === undefined ? {} : { onResponse: deps.onResponse }),
   });
 }

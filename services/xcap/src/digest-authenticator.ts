@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { digestHash, isDigestAlgorithm, type DigestAlgorithm, type UserStore } from '@simple/users';
+import { digestHash, isDigestAlgorithm, type DigestAlgorithm, type UserDirectory } from '@simple/users';
 
 /** Who a request comes from, once authenticated. */
 export interface AuthenticatedUser {
@@ -21,7 +21,7 @@ export class DigestAuthenticator {
   private readonly key: Buffer;
 
   constructor(
-    private readonly users: UserStore,
+    private readonly users: UserDirectory,
     private readonly now: () => number = Date.now,
     key: Buffer = randomBytes(32),
   ) {

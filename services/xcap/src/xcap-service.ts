@@ -1,5 +1,7 @@
 import { escapeXmlAttr, parseXml, type Document, type Element } from '@simple/xml';
 import { checkPreconditions } from './conditional.js';
+import { ParsedDocumentCache } from './parsed-document-cache.js';
+import { WriteQueue } from './write-queue.js';
 import type { DocumentRef, DocumentStore } from './document-store.js';
 import {
   CannotDeleteError,
@@ -64,6 +66,8 @@ export interface XcapServiceOptions {
   readonly usages: UsageRegistry;
   /** Largest request body (bytes). */
   readonly maxBytes: number;
+  /** Parsed documents kept by ETag (0: none). */
+  readonly parsedCacheEntries: number;
 }
 
 /** How often a write is recomputed when another writer changed the document in between (then 503). */
@@ -78,7 +82,12 @@ const ALLOW_READ_ONLY = { allow: 'GET' };
  * from the start when another writer came first.
  */
 export class XcapService {
-  constructor(private readonly o: XcapServiceOptions) {}
+  private readonly parsed: ParsedDocumentCache;
+  private readonly writes = new WriteQueue();
+
+  constructor(private readonly o: XcapServiceOptions) {
+    this.parsed = new ParsedDocumentCache(o.parsedCacheEntries);
+  }
 
   async handle(req: XcapRequest): Promise<XcapResponse> {
     try {
@@ -96,13 +105,18 @@ export class XcapService {
       }
       // §8.4: "If the request URI contained a namespace-selector, the server MUST reject the request with a 405 ... including the GET method."
       if (req.uri.nodeSelector?.terminal?.kind === 'namespace') throw new XcapHttpError(405, 'namespace bindings are read-only', ALLOW_READ_ONLY);
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const r = req.method === 'PUT' ? await this.put(usage, req.uri, req) : await this.delete(usage, req.uri, req);
-        if (r !== 'conflict') return r;
-        // Another writer came first: recompute after a short jittered pause, so that writers spread out.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 + attempt, 20)));
-      }
-      throw new XcapHttpError(503, 'the document kept changing under the request', { 'retry-after': '1' });
+      const uri = req.uri;
+      const queued = this.writes.run(`${uri.document.auid}\n${uri.document.raw}`, async () => {
+        for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+          const r = req.method === 'PUT' ? await this.put(usage, uri, req) : await this.delete(usage, uri, req);
+          if (r !== 'conflict') return r;
+          // A writer on another replica came first: recompute after a short jittered pause, so that writers spread out.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 + attempt, 20)));
+        }
+        throw new XcapHttpError(503, 'the document kept changing under the request', { 'retry-after': '1' });
+      });
+      if (queued === undefined) throw new XcapHttpError(503, 'too many writes to this document are waiting', { 'retry-after': '1' });
+      return await queued;
     } catch (e) {
       if (e instanceof XcapError) return { status: 409, headers: { 'content-type': 'application/xcap-error+xml' }, body: xcapErrorDocument(e) };
       if (e instanceof XcapHttpError) return { status: e.status, headers: e.headers };
@@ -119,7 +133,7 @@ export class XcapService {
     checkPreconditions('GET', req, current.etag);
     const etag = { etag: `"${current.etag}"` };
     if (uri.nodeSelector === undefined) return { status: 200, headers: { ...etag, 'content-type': usage.mimeType }, body: current.body };
-    const doc = parseStored(current.body);
+    const doc = this.parsed.shared(ref, current.etag, current.body, parseStored);
     const sel = evaluateNodeSelector(doc, uri.nodeSelector, nsContext(usage, uri.bindings));
     // §8.3: "If no document is found, or if the node-selector is a no-match or invalid, the server returns a 404 response."
     if (!sel.ok) throw new XcapHttpError(404, `node selector: ${sel.error}`);
@@ -151,7 +165,7 @@ export class XcapService {
     // §8.2.1: "If the document does not exist, the server MUST return a 409 response ... <no-parent>."
     if (current === undefined) throw new NoParentError(directoryUri(req.base, uri.document), 'the document does not exist');
     checkPreconditions('PUT', req, current.etag);
-    const doc = parseStored(current.body);
+    const doc = this.parsed.take(ref, current.etag, current.body, parseStored);
     const ns = nsContext(usage, uri.bindings);
     const selector = uri.nodeSelector;
     const created = selector.terminal === undefined ? this.putElement(doc, selector, ns, body, req, uri) : this.putAttribute(doc, selector, ns, body, req, uri);
@@ -242,10 +256,10 @@ export class XcapService {
     checkPreconditions('DELETE', req, current.etag);
     if (uri.nodeSelector === undefined) {
       if (!(await this.o.store.delete(ref, current.etag))) return 'conflict';
-      await usage.afterWrite?.(undefined, { ref, domain: domainOf(uri.document.tree), store: this.o.store, previous: parseStored(current.body) });
+      await usage.afterWrite?.(undefined, { ref, domain: domainOf(uri.document.tree), store: this.o.store, previous: this.parsed.shared(ref, current.etag, current.body, parseStored) });
       return { status: 200, headers: {} };
     }
-    const doc = parseStored(current.body);
+    const doc = this.parsed.take(ref, current.etag, current.body, parseStored);
     const ns = nsContext(usage, uri.bindings);
     const sel = evaluateNodeSelector(doc, uri.nodeSelector, ns);
     // §8.4: "if the node-selector is a no-match or invalid ... the server returns a 404 response".
@@ -275,7 +289,10 @@ export class XcapService {
     const etag = await this.o.store.put(ref, text, current?.etag);
     if (etag === undefined) return 'conflict';
     // §8.2.7 resource interdependencies.
+    // The previous version's parse may have been changed into this one (take()): read it from its text.
     await usage.afterWrite?.(doc, { ref, domain: domainOf(tree), store: this.o.store, previous: current === undefined ? undefined : parseStored(current.body) });
+    // The next reader of this version needs no parse; `doc` is not changed after this.
+    this.parsed.remember(ref, etag, doc, text.length);
     // §8.5: "An XCAP server MUST include the Etag header field in all 200 or 201 responses to PUT, GET, and DELETE".
     return { status, headers: { etag: `"${etag}"` } };
   }

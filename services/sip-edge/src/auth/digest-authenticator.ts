@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 
 import { H, formatAuthHeader, parseAuthHeader, parseUri, unescape, uriEquals, type AuthHeader, type SipRequest } from '@simple/sip-message';
-import { DIGEST_ALGORITHMS, isDigestAlgorithm, isValidUserPart, parseDomainName, type DigestAlgorithm, type RedisConnection, type UserRecord } from '@simple/users';
+import { DIGEST_ALGORITHMS, isDigestAlgorithm, isValidUserPart, parseDomainName, type DigestAlgorithm, type RedisConnection, type UserDirectory } from '@simple/users';
 
 import type { AuthFailureCause, AuthObserver } from './auth-observer.js';
 import type { AuthKind, AuthOutcome } from './auth-outcome.js';
@@ -14,11 +14,6 @@ import { CLOCK_SKEW_MS, StatelessNonce } from './stateless-nonce.js';
 export type ChallengeAlgorithm = DigestAlgorithm;
 
 /** What the authenticator reads of the provisioning store (a `UserStore` fits). */
-export interface UserDirectory {
-  realmOf(domain: string): Promise<string | undefined>;
-  getUser(aor: string): Promise<UserRecord | undefined>;
-}
-
 export interface DigestAuthenticatorOptions {
   readonly users: UserDirectory;
   /** For the nonce-count records (`redisKeys.nonceCount`); a Cluster client works. */

@@ -16,6 +16,6 @@ export class PidfManipulationUsage implements ApplicationUsage {
 
   checkConstraints(doc: Document): Promise<XcapError | undefined> {
     // RFC 3863 §4.1.2: tuple ids are unique within the document.
-    return Promise.resolve(uniqueAmongSiblings(doc.documentElement as Element, PIDF_NS, 'tuple', 'id', 'presence/tuple/@id'));
+    return Promise.resolve(uniqueAmongSiblings(doc.documentElement as Element, { namespace: PIDF_NS, local: 'tuple', attr: 'id', field: 'presence/tuple/@id' }));
   }
 }

@@ -22,6 +22,6 @@ export class PresRulesUsage implements ApplicationUsage {
 
   checkConstraints(doc: Document): Promise<XcapError | undefined> {
     // RFC 4745 §7: the "id" attribute of a <rule> identifies it within the ruleset.
-    return Promise.resolve(uniqueAmongSiblings(doc.documentElement as Element, COMMON_POLICY_NS, 'rule', 'id', 'ruleset/rule/@id'));
+    return Promise.resolve(uniqueAmongSiblings(doc.documentElement as Element, { namespace: COMMON_POLICY_NS, local: 'rule', attr: 'id', field: 'ruleset/rule/@id' }));
   }
 }

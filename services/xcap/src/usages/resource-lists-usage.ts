@@ -1,7 +1,7 @@
 import type { Document, Element } from '@simple/xml';
 import { ConstraintFailureError, type XcapError } from '../errors/xcap-error.js';
 import type { ApplicationUsage } from './application-usage.js';
-import { descendants, uniqueAmongSiblings } from './unique-values.js';
+import { descendants, uniqueAmongSiblings, type UniqueRule } from './unique-values.js';
 
 export const RESOURCE_LISTS_NS = 'urn:ietf:params:xml:ns:resource-lists';
 
@@ -19,15 +19,18 @@ export class ResourceListsUsage implements ApplicationUsage {
   }
 }
 
+const RESOURCE_LIST_UNIQUE: readonly UniqueRule[] = [
+  { namespace: RESOURCE_LISTS_NS, local: 'list', attr: 'name', field: 'resource-lists/list/@name' },
+  { namespace: RESOURCE_LISTS_NS, local: 'entry', attr: 'uri', field: 'resource-lists/list/entry/@uri' },
+  { namespace: RESOURCE_LISTS_NS, local: 'entry-ref', attr: 'ref', field: 'resource-lists/list/entry-ref/@ref' },
+  { namespace: RESOURCE_LISTS_NS, local: 'external', attr: 'anchor', field: 'resource-lists/list/external/@anchor' },
+];
+
 /** RFC 4826 §3.4.5 data constraints, shared with rls-services (whose <list> is a resource list). */
 export function checkResourceListConstraints(root: Element): XcapError | undefined {
   // §3.4.5: "the "name" attribute of a <list> element MUST be unique amongst all other "name" attributes of <list> elements that are siblings".
   // "the "uri" attribute of an <entry> MUST be unique amongst ... sibling <entry> elements", likewise "ref" of <entry-ref> and "anchor" of <external>.
-  const unique =
-    uniqueAmongSiblings(root, RESOURCE_LISTS_NS, 'list', 'name', 'resource-lists/list/@name') ??
-    uniqueAmongSiblings(root, RESOURCE_LISTS_NS, 'entry', 'uri', 'resource-lists/list/entry/@uri') ??
-    uniqueAmongSiblings(root, RESOURCE_LISTS_NS, 'entry-ref', 'ref', 'resource-lists/list/entry-ref/@ref') ??
-    uniqueAmongSiblings(root, RESOURCE_LISTS_NS, 'external', 'anchor', 'resource-lists/list/external/@anchor');
+  const unique = uniqueAmongSiblings(root, ...RESOURCE_LIST_UNIQUE);
   if (unique !== undefined) return unique;
   // §3.4.5: "The URI in the "ref" attribute of the <entry-ref> element MUST be a relative path reference".
   for (const e of descendants(root, RESOURCE_LISTS_NS, 'entry-ref')) {

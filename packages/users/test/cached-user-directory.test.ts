@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { UserRecord } from '@simple/users';
-import { CachedUserDirectory } from '../src/auth/index.js';
+import type { UserRecord } from '../src/user-record.js';
+import { CachedUserDirectory } from '../src/cached-user-directory.js';
 
 describe('auth - cached user directory', () => {
   const record = (ha1: string): UserRecord => ({ aor: 'a@x.test', username: 'a', domain: 'x.test', realm: 'x.test', ha1: { MD5: ha1, 'SHA-256': ha1, 'SHA-512-256': ha1 } });

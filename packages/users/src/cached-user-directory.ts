@@ -1,11 +1,16 @@
-import type { UserRecord } from '@simple/users';
-import type { UserDirectory } from './digest-authenticator.js';
+import type { UserRecord } from './user-record.js';
+
+/** What digest authentication reads of the user store (UserStore is one). */
+export interface UserDirectory {
+  realmOf(domain: string): Promise<string | undefined>;
+  getUser(aor: string): Promise<UserRecord | undefined>;
+}
 
 /**
- * The user store seen through a short-lived cache: digest authentication
- * reads a domain's realm and a user's HA1 for every challenged request, and
+ * The user store seen through a short-lived cache: digest authentication (SIP
+ * and HTTP) reads a domain's realm and a user's HA1 for every request, and
  * these change rarely. A password change or a removal takes effect within
- * `ttlMs` (SIMPLE_AUTH_CACHE_MS; 0 turns the cache off). Bounded in entries.
+ * `ttlMs` (the edge's SIMPLE_AUTH_CACHE_MS, the XCAP server's SIMPLE_XCAP_AUTH_CACHE_MS; 0 turns the cache off). Bounded in entries.
  */
 export class CachedUserDirectory implements UserDirectory {
   private readonly realms = new Map<string, { value: string | undefined; until: number }>();
