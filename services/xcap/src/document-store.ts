@@ -71,6 +71,11 @@ export class DocumentStore {
     return etag === null || etag === undefined || body === null || body === undefined ? undefined : { etag, body };
   }
 
+  /** The document's current ETag alone (undefined: no such document), for readers that hold its parse. */
+  async etag(ref: DocumentRef): Promise<string | undefined> {
+    return (await this.redis.hget(xcapKeys.document(ref.auid, ref.xui, ref.path), 'etag')) ?? undefined;
+  }
+
   /** Writes the document if its ETag is still `expected` (undefined: if it still does not exist); the new ETag, or undefined on a conflict. */
   async put(ref: DocumentRef, body: string, expected: string | undefined): Promise<string | undefined> {
     const etag = newEtag();

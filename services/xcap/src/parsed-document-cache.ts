@@ -33,6 +33,12 @@ export class ParsedDocumentCache {
     return doc;
   }
 
+  /** The shared parse of `ref` at `etag` when it is held (a reader that has only the ETag). */
+  peek(ref: DocumentRef, etag: string): Document | undefined {
+    const hit = this.entries.get(keyOf(ref));
+    return hit !== undefined && hit.etag === etag ? hit.doc : undefined;
+  }
+
   /**
    * The parse of `ref` at `etag` for a writer to change: the cached one, which leaves the
    * cache (readers meanwhile parse the stored version again), or a fresh parse. A writer

@@ -127,14 +127,28 @@ export class XcapService {
   // §8.3 GET handling.
   private async get(usage: ApplicationUsage, uri: Extract<XcapUri, { kind: 'document' }>, req: XcapRequest): Promise<XcapResponse> {
     const ref = refOf(uri.document);
+    const selector = uri.nodeSelector;
+    if (selector !== undefined && usage.generated === undefined) {
+      // An element or attribute of a version whose parse is held: its ETag is all that is read.
+      const etag = await this.o.store.etag(ref);
+      const held = etag === undefined ? undefined : this.parsed.peek(ref, etag);
+      if (etag !== undefined && held !== undefined) return this.select(usage, selector, uri.bindings, req, etag, held);
+    }
     const current = await readDocument(this.o.store, usage, ref);
     // §8.3: "returns the document specified by the URI if it exists, else returns a 404 response".
     if (current === undefined) throw new XcapHttpError(404, 'no such document');
-    checkPreconditions('GET', req, current.etag);
-    const etag = { etag: `"${current.etag}"` };
-    if (uri.nodeSelector === undefined) return { status: 200, headers: { ...etag, 'content-type': usage.mimeType }, body: current.body };
-    const doc = this.parsed.shared(ref, current.etag, current.body, parseStored);
-    const sel = evaluateNodeSelector(doc, uri.nodeSelector, nsContext(usage, uri.bindings));
+    if (selector === undefined) {
+      checkPreconditions('GET', req, current.etag);
+      return { status: 200, headers: { etag: `"${current.etag}"`, 'content-type': usage.mimeType }, body: current.body };
+    }
+    return this.select(usage, selector, uri.bindings, req, current.etag, this.parsed.shared(ref, current.etag, current.body, parseStored));
+  }
+
+  /** §8.3 for a node selector, against the document at `etag`. */
+  private select(usage: ApplicationUsage, selector: NodeSelector, bindings: ReadonlyMap<string, string>, req: XcapRequest, version: string, doc: Document): XcapResponse {
+    checkPreconditions('GET', req, version);
+    const etag = { etag: `"${version}"` };
+    const sel = evaluateNodeSelector(doc, selector, nsContext(usage, bindings));
     // §8.3: "If no document is found, or if the node-selector is a no-match or invalid, the server returns a 404 response."
     if (!sel.ok) throw new XcapHttpError(404, `node selector: ${sel.error}`);
     const v = sel.value;
