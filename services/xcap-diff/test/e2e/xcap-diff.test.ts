@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { subscriptionKeys, xcapKeys } from '@simple/contracts';
-import { digestFetch, freePort, runSipp, sippAvailable, skipUnless, startService, type ServiceProcess } from '@simple/testkit';
+import { digestFetch, freePort, runSipp, sippAvailable, skipUnless, startService, type DigestFetch, type ServiceProcess } from '@simple/testkit';
 import { UserStore } from '@simple/users';
 import { applyPatch, canonicalXml, parseXml, type Element } from '@simple/xml';
 
@@ -153,26 +153,47 @@ class Platform {
   }
 }
 
-describe('xcap-diff end to end, a NOTIFY per change (SIPp through sip-edge, XCAP over HTTP)', { skip: skipUnless(sippAvailable(), 'sipp is not installed') }, () => {
+/** The friends list alice starts with. */
+const V1 = '<?xml version="1.0" encoding="UTF-8"?>\n<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists">\n <list name="friends">\n  <entry uri="sip:bob@example.com"/>\n </list>\n</resource-lists>\n';
+
+/** A platform started before the suite's tests and stopped after them (every process must exit 0). */
+function platformFor(minIntervalMs: number | undefined): Platform {
   const p = new Platform();
-  // No rate control here, so that each change has its own NOTIFY.
-  before(() => p.start(0));
+  before(() => p.start(minIntervalMs));
   after(async () => {
     const logs = p.logs();
     assert.deepEqual(await p.stop(), [0, 0, 0], logs);
   });
+  return p;
+}
+
+/** alice's XCAP client and her resource list, created with V1. */
+async function seedAlice(p: Platform): Promise<{ alice: DigestFetch; xui: string; listUrl: string; put1: Response }> {
+  const alice = digestFetch('alice', p.password);
+  const xui = `sip:alice@${p.domain}`;
+  const listUrl = `${p.xcapBase}/resource-lists/users/${xui}/index`;
+  const put1 = await alice('PUT', listUrl, V1, 'application/resource-lists+xml');
+  assert.equal(put1.status, 201, await put1.text());
+  return { alice, xui, listUrl, put1 };
+}
+
+/** Runs `fn` with a path for SIPp's message trace in a folder of its own, removed afterwards. */
+async function withTrace(fn: (trace: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'xd-e2e-'));
+  try {
+    await fn(join(dir, 'messages.log'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('xcap-diff end to end, a NOTIFY per change (SIPp through sip-edge, XCAP over HTTP)', { skip: skipUnless(sippAvailable(), 'sipp is not installed') }, () => {
+  // No rate control here, so that each change has its own NOTIFY.
+  const p = platformFor(0);
 
   it('xcap-patching: the first NOTIFY lists the documents, then one NOTIFY per change whose patches rebuild each version', { timeout: 90_000 }, async () => {
-    const alice = digestFetch('alice', p.password);
-    const xui = `sip:alice@${p.domain}`;
-    const listUrl = `${p.xcapBase}/resource-lists/users/${xui}/index`;
-    const v1 = '<?xml version="1.0" encoding="UTF-8"?>\n<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists">\n <list name="friends">\n  <entry uri="sip:bob@example.com"/>\n </list>\n</resource-lists>\n';
-    const put1 = await alice('PUT', listUrl, v1, 'application/resource-lists+xml');
-    assert.equal(put1.status, 201, await put1.text());
-
-    const dir = mkdtempSync(join(tmpdir(), 'xd-e2e-'));
-    const trace = join(dir, 'messages.log');
-    try {
+    const { alice, xui, listUrl, put1 } = await seedAlice(p);
+    await withTrace(async (trace) => {
       const run = p.sipp('uac-subscribe-xcap-diff-expect-three-notifies.xml', 'alice', 'xcap-patching', trace);
       await p.untilAnswered('alice', 1);
 
@@ -214,7 +235,7 @@ describe('xcap-diff end to end, a NOTIFY per change (SIPp through sip-edge, XCAP
       const patchDoc = second.find((e) => e.localName === 'document') as Element;
       assert.equal(patchDoc.getAttribute('previous-etag'), etag1);
       assert.equal(`"${patchDoc.getAttribute('new-etag') ?? ''}"`, r1.headers.get('etag'));
-      const base = parseXml(v1);
+      const base = parseXml(V1);
       assert.ok(base.ok);
       const patched = applyPatch(base.value, patchDoc);
       assert.ok(patched.ok, patched.ok ? '' : patched.error.message);
@@ -245,31 +266,17 @@ describe('xcap-diff end to end, a NOTIFY per change (SIPp through sip-edge, XCAP
       const delays = sent.map((t, i) => (notifies[i + 1] as TracedNotify).at - t);
       for (const d of delays) assert.ok(d >= 0 && d < 1000, `a NOTIFY ${d} ms after its change`);
       console.log(`# xcap-diff: PUT -> NOTIFY at SIPp: ${delays.join(', ')} ms`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('xcap-diff end to end, rate control and aggregation (RFC 5875 §4.10, §4.3)', { skip: skipUnless(sippAvailable(), 'sipp is not installed') }, () => {
-  const p = new Platform();
   // The notifier's default: at most one NOTIFY per subscription every 5 s.
-  before(() => p.start(undefined));
-  after(async () => {
-    const logs = p.logs();
-    assert.deepEqual(await p.stop(), [0, 0, 0], logs);
-  });
+  const p = platformFor(undefined);
 
   it('aggregate: two changes within 5 s of the first NOTIFY go out as one NOTIFY, one patch from the first version to the last', { timeout: 90_000 }, async () => {
-    const alice = digestFetch('alice', p.password);
-    const xui = `sip:alice@${p.domain}`;
-    const listUrl = `${p.xcapBase}/resource-lists/users/${xui}/index`;
-    const v1 = '<?xml version="1.0" encoding="UTF-8"?>\n<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists">\n <list name="friends">\n  <entry uri="sip:bob@example.com"/>\n </list>\n</resource-lists>\n';
-    const put1 = await alice('PUT', listUrl, v1, 'application/resource-lists+xml');
-    assert.equal(put1.status, 201, await put1.text());
-    const dir = mkdtempSync(join(tmpdir(), 'xd-e2e-'));
-    const trace = join(dir, 'messages.log');
-    try {
+    const { alice, listUrl, put1 } = await seedAlice(p);
+    await withTrace(async (trace) => {
       const run = p.sipp('uac-subscribe-xcap-diff-expect-one-notify.xml', 'alice', 'aggregate', trace);
       await p.untilAnswered('alice', 1);
       const firstAnswered = Date.now();
@@ -291,15 +298,13 @@ describe('xcap-diff end to end, rate control and aggregation (RFC 5875 §4.10, �
       const doc = entries[0] as Element;
       assert.equal(`"${doc.getAttribute('previous-etag') ?? ''}"`, put1.headers.get('etag'));
       assert.equal(`"${doc.getAttribute('new-etag') ?? ''}"`, r2.headers.get('etag'));
-      const base = parseXml(v1);
+      const base = parseXml(V1);
       assert.ok(base.ok);
       const patched = applyPatch(base.value, doc);
       assert.ok(patched.ok, patched.ok ? '' : patched.error.message);
       const now = parseXml(await (await alice('GET', listUrl)).text());
       assert.ok(now.ok);
       assert.equal(canonicalXml(patched.value), canonicalXml(now.value));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
