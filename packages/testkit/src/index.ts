@@ -8,3 +8,4 @@ export { Baresip, baresipAvailable, type BaresipAccount } from './baresip.js';
 export { skipUnless } from './skip-unless.js';
 export { useRedisNamespace } from './redis-namespace.js';
 export { digestFetch, digestAuthorization, type DigestFetch, type DigestAnswer } from './http-digest.js';
+export { xmlSchema, type SchemaCheck, type SchemaSetOptions } from './xml-schema.js';

@@ -14,6 +14,7 @@ import { subscriptionKeys, xcapKeys } from '@simple/contracts';
 import { digestFetch, freePort, runSipp, sippAvailable, skipUnless, startService, type DigestFetch, type ServiceProcess } from '@simple/testkit';
 import { UserStore } from '@simple/users';
 import { applyPatch, canonicalXml, parseXml, type Element } from '@simple/xml';
+import { xcapDiffSchemaErrors } from '../support/xcap-diff-schema.js';
 
 const scenario = (name: string): string => fileURLToPath(new URL(`../sipp/${name}`, import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -41,8 +42,9 @@ function tracedNotifies(file: string): TracedNotify[] {
   return out;
 }
 
-/** The children of an xcap-diff document (RFC 5874 §3). */
+/** The children of an xcap-diff document (RFC 5874 §3), once it is known to be valid against the RFC's schema. */
 function diffEntries(body: string): Element[] {
+  assert.deepEqual(xcapDiffSchemaErrors(body), [], body);
   const d = parseXml(body);
   assert.ok(d.ok, body);
   const root = d.value.documentElement as Element;
