@@ -10,7 +10,7 @@ export interface XcapChangeEvent {
   readonly xui?: string;
   /** The document's path inside its tree. */
   readonly document: string;
-  /** The ETag before the change; absent on create. */
+  /** The ETag before the change; absent on create, and for a generated document (rls-services global index). */
   readonly oldEtag?: string;
   /** The ETag after the change; absent on delete. */
   readonly newEtag?: string;

@@ -35,6 +35,12 @@ export const xcapKeys = {
    * `<document ETag> <hash of the component>`. Written when a NOTIFY is answered 2xx.
    */
   diffView: (subscriptionId: string): string => `simple:xcap-diff-view:{sub:${tagSafe(subscriptionId)}}`,
+  /**
+   * Hash: the <service> elements of every user's `rls-services` `index` document, by service URI,
+   * each serialized with the namespace declarations it needs: what the generated global document
+   * `rls-services/global/index` is made of (RFC 4826 §4.4.8).
+   */
+  rlsGlobalServices: (): string => 'simple:xcap-rls-global',
   /** Hash: the RLS service URIs of a domain (RFC 4826 §4.4.4 uniqueness), field = URI, value = owner `<xui>/<path>`. */
   rlsServiceUris: (domain: string): string => `simple:xcap-rls-uris:${tagSafe(domain.toLowerCase())}`,
 } as const;

@@ -152,6 +152,15 @@ export class DocumentStore {
       .sort((a, b) => (a.auid + '/' + a.path).localeCompare(b.auid + '/' + b.path));
   }
 
+  /**
+   * A generated document changed (rls-services' global index, RFC 4826 §4.4.8): the change
+   * event without ETags (the ETag of a generated document is computed when it is read), so
+   * that readers' caches drop it.
+   */
+  announceGenerated(ref: DocumentRef): void {
+    this.emit(ref, undefined, undefined);
+  }
+
   private emit(ref: DocumentRef, oldEtag: string | undefined, etag: string | undefined): void {
     const ev: XcapChangeEvent = {
       auid: ref.auid,

@@ -8,7 +8,7 @@ import type { ApplicationUsage } from './usages/application-usage.js';
  * when neither exists. Shared by the HTTP API and the gRPC read API.
  */
 export async function readDocument(store: DocumentStore, usage: ApplicationUsage, ref: DocumentRef): Promise<StoredDocument | undefined> {
-  const generated = usage.generated?.(ref);
+  const generated = ref.xui === undefined ? await usage.generated?.(ref) : undefined;
   if (generated !== undefined) return { body: generated, etag: generatedEtag(generated) };
   return store.get(ref);
 }

@@ -99,7 +99,7 @@ export class XcapService {
       const usage = this.o.usages.get(req.uri.document.auid);
       if (usage === undefined) throw new XcapHttpError(404, 'unknown application usage');
       if (req.method === 'GET') return await this.get(usage, req.uri, req);
-      if (usage.generated !== undefined || !usage.userWritable || req.uri.document.tree.kind === 'global') {
+      if (!usage.userWritable || req.uri.document.tree.kind === 'global') {
         // RFC 4825 §12: the capabilities document is the server's; global documents are not written by clients.
         throw new XcapHttpError(405, 'read-only resource', ALLOW_READ_ONLY);
       }
@@ -128,7 +128,7 @@ export class XcapService {
   private async get(usage: ApplicationUsage, uri: Extract<XcapUri, { kind: 'document' }>, req: XcapRequest): Promise<XcapResponse> {
     const ref = refOf(uri.document);
     const selector = uri.nodeSelector;
-    if (selector !== undefined && usage.generated === undefined) {
+    if (selector !== undefined && ref.xui !== undefined) {
       // An element or attribute of a version whose parse is held: its ETag is all that is read.
       const etag = await this.o.store.etag(ref);
       const held = etag === undefined ? undefined : this.parsed.peek(ref, etag);

@@ -125,6 +125,42 @@ describe('xcap gRPC read API (loopback, real Redis and NATS)', () => {
     assert.deepEqual(await reader.versions(ref, e3), { etag: again, body: list('again'), history: [] }, 'a new document starts a new history');
   });
 
+  it('rls-services/global/index (RFC 4826 §4.4.8) - the union of every user index, read over gRPC only, kept in step with PUT and DELETE', async () => {
+    const tag = Math.random().toString(36).slice(2, 8);
+    const service = (user: string, name: string): string =>
+      `<?xml version="1.0" encoding="UTF-8"?>\n<rls-services xmlns="urn:ietf:params:xml:ns:rls-services" xmlns:rl="urn:ietf:params:xml:ns:resource-lists">\n <service uri="sip:${name}-${tag}@${h.domain}">\n  <list name="${name}">\n   <rl:entry uri="sip:${user}@${h.domain}"/>\n  </list>\n  <packages>\n   <package>presence</package>\n  </packages>\n </service>\n</rls-services>\n`;
+    const put = async (user: string, path: string, name: string): Promise<void> => {
+      const r = await h.request(user, { method: 'PUT', url: `${h.root}/rls-services/users/${h.xui(user)}/${path}`, body: service(user, name), headers: { 'content-type': 'application/rls-services+xml' } });
+      assert.ok(r.statusCode === 201 || r.statusCode === 200, r.body);
+      // The change events went out on this connection; after the flush the reader's cache has seen them.
+      await nats.flush();
+    };
+    const global = async (): Promise<string> => {
+      const r = await reader.get({ auid: 'rls-services', xui: undefined, path: 'index' });
+      assert.equal(r.kind, 'document');
+      return r.kind === 'document' ? r.body : '';
+    };
+    await put('ann', 'index', 'mybuddies');
+    await put('ben', 'index', 'marketing');
+    await put('ben', 'other', 'elsewhere');
+    const union = await global();
+    assert.deepEqual(h.core.usages.schemaErrors('rls-services', union), [], union);
+    assert.match(union, new RegExp(`<service uri="sip:mybuddies-${tag}@[^"]+"[^>]*>\\s*<list name="mybuddies">`));
+    assert.match(union, new RegExp(`<service uri="sip:marketing-${tag}@`));
+    assert.doesNotMatch(union, new RegExp(`elsewhere-${tag}`), 'only documents named index are in the union');
+    // §4.4.9: "its access MUST be restricted to trusted elements": not served over HTTP to users.
+    const http = await h.request('ann', { method: 'GET', url: `${h.root}/rls-services/global/index` });
+    assert.equal(http.statusCode, 404);
+    const del = await h.request('ben', { method: 'DELETE', url: `${h.root}/rls-services/users/${h.xui('ben')}/index` });
+    assert.equal(del.statusCode, 200, del.body);
+    await nats.flush();
+    assert.doesNotMatch(await global(), new RegExp(`marketing-${tag}`), 'a deleted document leaves the union');
+    await put('ann', 'index', 'renamed');
+    const after = await global();
+    assert.doesNotMatch(after, new RegExp(`mybuddies-${tag}`), 'a replaced service leaves the union');
+    assert.match(after, new RegExp(`renamed-${tag}`));
+  });
+
   it('INVALID_ARGUMENT - a bad AUID, XUI or path is refused with a message naming the field, and the server goes on', async () => {
     const cases: Array<[Partial<GetDocumentRequest>, RegExp]> = [
       [{ auid: '', xui: h.xui('ann'), path: 'index' }, /^auid:/],

@@ -33,6 +33,10 @@ export interface ApplicationUsage {
   checkConstraints(doc: Document, ctx: ConstraintContext): Promise<XcapError | undefined>;
   /** §5.8 resource interdependencies, after a committed change (`doc` undefined: the document was deleted). */
   afterWrite?(doc: Document | undefined, ctx: ConstraintContext & { readonly previous: Document | undefined }): Promise<void>;
-  /** A document the server generates (xcap-caps' global/index); undefined when the path has none. */
-  generated?(ref: DocumentRef): string | undefined;
+  /**
+   * A document of the global tree that the server generates (xcap-caps' index, RFC 4825 §12;
+   * rls-services' index, RFC 4826 §4.4.8); undefined when the path has none. User trees hold
+   * only stored documents.
+   */
+  generated?(ref: DocumentRef): string | undefined | Promise<string | undefined>;
 }

@@ -1,6 +1,7 @@
 import { xcapKeys } from '@simple/contracts';
 import type { RedisClient } from '@simple/platform';
-import type { Document, Element } from '@simple/xml';
+import { serializeXml, type Document, type Element } from '@simple/xml';
+import type { DocumentRef } from '../document-store.js';
 import { ConstraintFailureError, UniquenessFailureError, type XcapError } from '../errors/xcap-error.js';
 import type { ApplicationUsage, ConstraintContext } from './application-usage.js';
 import { checkResourceListConstraints, RESOURCE_LISTS_NS } from './resource-lists-usage.js';
@@ -58,17 +59,45 @@ export class RlsServicesUsage implements ApplicationUsage {
     return undefined;
   }
 
-  /** Keeps the service URI index in step with the document (§4.4.8 interdependencies). */
+  /**
+   * Keeps the service URI index in step with the document, and, for a user's `index`, the
+   * services of the global document (§4.4.8 interdependencies).
+   */
   async afterWrite(doc: Document | undefined, ctx: ConstraintContext & { readonly previous: Document | undefined }): Promise<void> {
     const owner = ownerOf(ctx);
-    const now = new Set(doc === undefined ? [] : serviceUris(doc));
+    const services = doc === undefined ? [] : descendants(doc.documentElement as Element, RLS_SERVICES_NS, 'service');
+    const now = new Set(services.map((s) => s.getAttribute('uri') ?? ''));
+    const inGlobal = ctx.ref.xui !== undefined && ctx.ref.path === 'index';
     for (const uri of ctx.previous === undefined ? [] : serviceUris(ctx.previous)) {
       if (!now.has(uri)) {
         const key = xcapKeys.rlsServiceUris(domainOf(uri));
-        if ((await this.redis.hget(key, uri)) === owner) await this.redis.hdel(key, uri);
+        if ((await this.redis.hget(key, uri)) === owner) {
+          await this.redis.hdel(key, uri);
+          if (inGlobal) await this.redis.hdel(xcapKeys.rlsGlobalServices(), uri);
+        }
       }
     }
     for (const uri of now) await this.redis.hset(xcapKeys.rlsServiceUris(domainOf(uri)), uri, owner);
+    // §4.4.8: "each <service> element in a user document will also be present as a <service> element in the global document".
+    if (inGlobal && services.length > 0) await this.redis.hset(xcapKeys.rlsGlobalServices(), ...services.flatMap((s) => [s.getAttribute('uri') ?? '', serializeXml(s, false)]));
+    if (inGlobal) ctx.store.announceGenerated({ auid: this.auid, xui: undefined, path: 'index' });
+  }
+
+  /**
+   * §4.4.8: `rls-services/global/index`, "the union of all of the index documents for all users
+   * within the same XCAP root", built when it is read ("most systems will dynamically construct
+   * the responses"). §4.4.9: its "access MUST be restricted to trusted elements": the HTTP API
+   * does not serve it (the usage is not public in the global tree); the platform's RLS reads it
+   * through the internal gRPC API.
+   */
+  async generated(ref: DocumentRef): Promise<string | undefined> {
+    if (ref.xui !== undefined || ref.path !== 'index') return undefined;
+    const all = await this.redis.hgetall(xcapKeys.rlsGlobalServices());
+    const services = Object.keys(all)
+      .sort()
+      .map((uri) => `\n ${all[uri] ?? ''}`)
+      .join('');
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<rls-services xmlns="${RLS_SERVICES_NS}" xmlns:rl="${RESOURCE_LISTS_NS}">${services}\n</rls-services>\n`;
   }
 
   private async isTaken(uri: string, owner: string): Promise<boolean> {

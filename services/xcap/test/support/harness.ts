@@ -131,6 +131,8 @@ export async function startHarness(users: readonly string[], root = '/xcap-root'
         await redis.del(xcapKeys.directory(xui));
         await store.removeUser(`${u}@${domain}`);
       }
+      const globalServices = (await redis.hkeys(xcapKeys.rlsGlobalServices())).filter((uri) => uri.endsWith(`@${domain}`));
+      if (globalServices.length > 0) await redis.hdel(xcapKeys.rlsGlobalServices(), ...globalServices);
       const rlsKeys = await redis.keys(`${xcapKeys.rlsServiceUris(domain)}*`);
       if (rlsKeys.length > 0) await redis.del(...rlsKeys);
       await store.removeDomain(domain);
