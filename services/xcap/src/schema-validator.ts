@@ -48,7 +48,7 @@ export class SchemaValidator {
   errors(xml: string): string[] {
     let doc: XmlDocument;
     try {
-      doc = XmlDocument.fromString(xml);
+      doc = XmlDocument.fromBuffer(Buffer.from(xml, 'utf8'));
     } catch (e) {
       return [e instanceof Error ? e.message : String(e)];
     }
