@@ -14,6 +14,8 @@ export interface XcapChangeEvent {
   readonly oldEtag?: string;
   /** The ETag after the change; absent on delete. */
   readonly newEtag?: string;
+  /** True for a generated document (rls-services' global index): it changed; no ETags are given. */
+  readonly generated?: true;
   /** When the change was committed, ms since the epoch. */
   readonly at: number;
 }
@@ -45,6 +47,7 @@ export function parseXcapChangeEvent(json: string): XcapChangeEventResult {
       ...(typeof o.xui === 'string' ? { xui: o.xui } : {}),
       ...(typeof o.oldEtag === 'string' ? { oldEtag: o.oldEtag } : {}),
       ...(typeof o.newEtag === 'string' ? { newEtag: o.newEtag } : {}),
+      ...(o.generated === true ? { generated: true as const } : {}),
     },
   };
 }

@@ -35,6 +35,8 @@ export const xcapKeys = {
    * `<document ETag> <hash of the component>`. Written when a NOTIFY is answered 2xx.
    */
   diffView: (subscriptionId: string): string => `simple:xcap-diff-view:{sub:${tagSafe(subscriptionId)}}`,
+  /** Set: the service URIs an rls-services document holds, as the indexes last recorded them (RFC 4826 §4.4.8). */
+  rlsOwnedServices: (xui: string | undefined, path: string): string => `simple:xcap-rls-owned:{xcap:${tree(xui)}}:${tagSafe(path)}`,
   /**
    * Hash: the <service> elements of every user's `rls-services` `index` document, by service URI,
    * each serialized with the namespace declarations it needs: what the generated global document
@@ -46,7 +48,12 @@ export const xcapKeys = {
 } as const;
 
 /** How much version history the XCAP server keeps per document (`xcapKeys.history`). */
-export const xcapHistory = { maxVersions: 16, ttlMs: 15 * 60_000 } as const;
+export const xcapHistory = {
+  maxVersions: 16,
+  ttlMs: 15 * 60_000,
+  /** A replaced body longer than this (bytes) is not kept: the history restarts (watchers get ETags only for that step). */
+  maxBodyBytes: 256 << 10,
+} as const;
 
 export const xcapSubjects = {
   /** Event: an XCAP document was created, changed or deleted. JSON `XcapChangeEvent` (xcap-change-event.ts). */

@@ -106,6 +106,13 @@ export interface EventPackage {
    * refresh): a defect, named for the 400 reason phrase, or undefined.
    */
   checkSubscribeBody?(body: Buffer, contentType: string): string | undefined;
+  /**
+   * RFC 5875 §4.7 (and RFC 5263 §6): "a notifier MUST NOT send a new NOTIFY request to the same
+   * dialog unless a successful 200-response has been received for the last sent NOTIFY
+   * request". True: a NOTIFY answered otherwise (one that RFC 6665 would let the subscription
+   * survive) ends the subscription, with no further NOTIFY. Default false.
+   */
+  readonly endOnFailedNotify?: boolean;
   /** The status for a refused subscription: 403 (default) or 603 (RFC 6665 §4.2.1.3). */
   readonly rejectStatus?: 403 | 603;
 

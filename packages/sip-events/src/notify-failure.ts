@@ -5,7 +5,11 @@ export type NotifyVerdict =
   | 'delivered'
   /** The subscription is over: remove it, with no further NOTIFY (RFC 6665 Appendix B.27). */
   | 'terminate'
-  /** It stays; the NOTIFY failed, and the next change sends full state again. */
+  /**
+   * It stays (unless its package says `endOnFailedNotify`); the NOTIFY failed. The change
+   * counts as handled: the next change sends the state as it is then (for packages whose
+   * bodies depend on what the watcher has seen, the changes since its last 2xx).
+   */
   | 'failed'
   /** The request did not leave: owe it again later. */
   | 'retry';

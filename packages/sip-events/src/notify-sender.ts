@@ -159,7 +159,8 @@ export class NotifySender {
     } catch (err) {
       result = { kind: 'error', detail: err instanceof Error ? err.message : String(err) };
     }
-    const verdict = notifyVerdict(result);
+    const read = notifyVerdict(result);
+    const verdict = read === 'failed' && pkg?.endOnFailedNotify === true ? 'terminate' : read;
     if (verdict === 'delivered' && body?.delivered !== undefined) {
       // Under the lease still: the next compose of this subscription sees what the subscriber has.
       await body.delivered().catch(c.onError);

@@ -335,6 +335,31 @@ describe('subscribe - expiry, NOTIFY failures, termination', () => {
     }
   });
 
+  it('delivered is told of each NOTIFY answered 2xx, and only of those; endOnFailedNotify ends the subscription on any other answer (RFC 5875 §4.7)', async () => {
+    const { notifier, pkg, transport } = setup();
+    const bob = user();
+    const resource = `${bob}@example.com`;
+    pkg.set(resource, 1);
+    const created = await notifier.handleSubscribe(subscribe({ user: bob }), inbound(), recorder().respond);
+    assert.deepEqual(pkg.deliveredVersions, [0]);
+    transport.answer = () => 500;
+    pkg.set(resource, 2);
+    await notifier.notifyResource('x-test', resource);
+    await notifier.idle();
+    assert.deepEqual(pkg.deliveredVersions, [0], 'a 500 is not a delivery');
+    assert.ok((await notifier.subscription(created.subscriptionId ?? '')) !== undefined, 'RFC 6665: a 500 keeps the subscription');
+    pkg.endOnFailedNotify = true;
+    pkg.set(resource, 3);
+    await notifier.notifyResource('x-test', resource);
+    await notifier.idle();
+    assert.equal(await notifier.subscription(created.subscriptionId ?? ''), undefined, 'with endOnFailedNotify a 500 ends it');
+    const sent = transport.received.length;
+    pkg.set(resource, 4);
+    await notifier.notifyResource('x-test', resource);
+    await notifier.idle();
+    assert.equal(transport.received.length, sent, 'and no NOTIFY follows');
+  });
+
   it('pending until authorized: 200 and NOTIFY pending, no NOTIFY on state changes, then active with state (RFC 3856 §6.7)', async () => {
     const { notifier, pkg, transport } = setup();
     pkg.policy.set('alice@example.com', 'pending');

@@ -69,6 +69,10 @@ export class TestPackage implements EventPackage {
   composeCalls = 0;
   /** Compose once per watcher class (the class being the content type and authorization). */
   shareBodies = false;
+  /** RFC 5875 §4.7 behaviour: a NOTIFY not answered 2xx ends the subscription. */
+  endOnFailedNotify = false;
+  /** The versions whose NOTIFY was answered 2xx, as `delivered` reported them. */
+  readonly deliveredVersions: number[] = [];
 
   constructor(name = 'x-test') {
     this.name = name;
@@ -88,7 +92,7 @@ export class TestPackage implements EventPackage {
     if (w.authorization === 'polite-block') return text(w.contentType, `${resource} state=neutral`);
     if (w.authorization === 'pending') return text(w.contentType, `${resource} pending`);
     if (value === undefined) return undefined;
-    return text(w.contentType, `${resource} state=${value} auth=${w.authorization} version=${w.version}`);
+    return { ...text(w.contentType, `${resource} state=${value} auth=${w.authorization} version=${w.version}`), delivered: async () => void this.deliveredVersions.push(w.version) };
   }
 
   watcherClass(s: Subscription): string | undefined {

@@ -15,7 +15,7 @@ export {
   type DocumentVersion,
 } from './generated/simple/xcap/v1/xcap_documents.js';
 export { XcapDocumentReader, type XcapDocumentReaderOptions } from './xcap-document-reader.js';
-export { documentKey, type XcapDocumentRef, type XcapDocumentResult, type XcapDirectoryEntry, type XcapDocumentVersions } from './xcap-document.js';
+export { documentKey, unquoteEtag, type XcapDocumentRef, type XcapDocumentResult, type XcapDirectoryEntry, type XcapDocumentVersions } from './xcap-document.js';
 export { DocumentCache, type CachedDocument, type ReadTicket } from './document-cache.js';
 export { CacheInvalidator, type ChangeEventBus } from './cache-invalidator.js';
 export { XcapReadError, statusName } from './xcap-read-error.js';

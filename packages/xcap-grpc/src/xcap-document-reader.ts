@@ -2,7 +2,7 @@ import { credentials as grpcCredentials, Metadata, type ChannelCredentials, type
 import { CacheInvalidator, type ChangeEventBus } from './cache-invalidator.js';
 import { DocumentCache, type CachedDocument } from './document-cache.js';
 import { XcapDocumentsClient, type GetDocumentResponse, type GetDocumentVersionsResponse, type ListDocumentsResponse } from './generated/simple/xcap/v1/xcap_documents.js';
-import { documentKey, type XcapDirectoryEntry, type XcapDocumentRef, type XcapDocumentResult, type XcapDocumentVersions } from './xcap-document.js';
+import { documentKey, unquoteEtag as unquote, type XcapDirectoryEntry, type XcapDocumentRef, type XcapDocumentResult, type XcapDocumentVersions } from './xcap-document.js';
 import { XcapReadError } from './xcap-read-error.js';
 
 export interface XcapDocumentReaderOptions {
@@ -110,6 +110,4 @@ function notModifiedOr(r: XcapDocumentResult, ifNoneMatch: string | undefined): 
   return r.kind === 'document' && ifNoneMatch !== undefined && unquote(ifNoneMatch) === r.etag ? { kind: 'not-modified', etag: r.etag } : r;
 }
 
-function unquote(etag: string): string {
-  return etag.length >= 2 && etag.startsWith('"') && etag.endsWith('"') ? etag.slice(1, -1) : etag;
-}
+

@@ -26,6 +26,11 @@ export interface XcapDirectoryEntry {
   readonly etag: string;
 }
 
+/** An ETag as the API carries it (bare), from one bare or quoted as in HTTP (RFC 7232 §2.3). */
+export function unquoteEtag(etag: string): string {
+  return etag.length >= 2 && etag.startsWith('"') && etag.endsWith('"') ? etag.slice(1, -1) : etag;
+}
+
 /** The key a document is cached under: one per (auid, tree, path). */
 export function documentKey(auid: string, xui: string | undefined, path: string): string {
   return `${auid}\n${xui ?? ''}\n${path}`;

@@ -20,4 +20,4 @@ export {
   type Evaluation,
 } from './node-selector/evaluate-node-selector.js';
 export { serializeNode, serializeDocument } from './serialize-node.js';
-export { XCAP_DEFAULT_NAMESPACES, defaultNamespaceOf } from './default-namespaces.js';
+export { XCAP_DEFAULT_NAMESPACES, defaultNamespaceOf, RESOURCE_LISTS_NS, RLS_SERVICES_NS, COMMON_POLICY_NS, PIDF_NS, XCAP_CAPS_NS } from './default-namespaces.js';

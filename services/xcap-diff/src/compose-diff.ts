@@ -147,8 +147,8 @@ async function documentChanges(
 
 /** RFC 5874 §3: the RFC 5261 operations turning one version into the next, as a `<document>` element; 'unchanged' when only the ETag moved. */
 function patchBetween(from: string, to: string): Element | 'unchanged' | undefined {
-  const a = parseXml(from);
-  const b = parseXml(to);
+  const a = parseXml(from, STORED);
+  const b = parseXml(to, STORED);
   if (!a.ok || !b.ok) return undefined;
   try {
     const root = generatePatch(a.value, b.value, { rootName: 'document', namespace: XCAP_DIFF_NS, prefix: 'd' });
@@ -163,14 +163,19 @@ function patchBetween(from: string, to: string): Element | 'unchanged' | undefin
 async function componentNow(w: Extract<Watch, { kind: 'component' }>, documents: XcapDocuments): Promise<{ etag: string; hash: string; entry: DiffEntry | undefined }> {
   const d = await documents.body(w.document);
   if (d === undefined) return { etag: '', hash: '', entry: undefined };
-  const parsed = parseXml(d.body);
-  if (!parsed.ok) return { etag: d.etag, hash: '', entry: undefined };
+  const parsed = parseXml(d.body, STORED);
+  // A stored document the XCAP server validated does not fail to parse; if one did, saying the
+  // component is gone would be false: fail the compose, which the framework tries again.
+  if (!parsed.ok) throw new Error(`${w.document.auid} document of ${w.document.xui} does not parse: ${parsed.error.message}`);
   const found = evaluateNodeSelector(parsed.value, w.selector, w.namespaces);
   if (!found.ok || found.value.kind === 'namespace') return { etag: d.etag, hash: '', entry: undefined };
   const v = found.value;
   if (v.kind === 'attribute') return { etag: d.etag, hash: digest(`@${v.attr.value}`), entry: { kind: 'attribute', sel: w.sel, exists: true, value: v.attr.value } };
   return { etag: d.etag, hash: digest(serializeNode(v.element)), entry: { kind: 'element', sel: w.sel, exists: true, element: v.element } };
 }
+
+/** Documents come from the XCAP server, which checked them on the way in (its own size limit, up to 16 MiB). */
+const STORED = { maxBytes: 16 << 20 } as const;
 
 function digest(s: string): string {
   return createHash('sha256').update(s).digest('base64url').slice(0, 22);

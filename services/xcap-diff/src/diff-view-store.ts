@@ -32,7 +32,10 @@ export class DiffViewStore {
     for (const [sel, state] of view.components) fields.push(`c:${sel}`, state);
     const m = this.redis.multi().del(key);
     if (fields.length > 0) m.hset(key, ...fields).pexpireat(key, expiresAt + graceMs);
-    await m.exec();
+    const results = await m.exec();
+    // MULTI/EXEC applies all or nothing unless a command itself fails: say so, do not half-save.
+    const failed = results === null ? new Error('the view transaction was aborted') : results.find(([err]) => err !== null)?.[0];
+    if (failed !== undefined && failed !== null) throw failed;
   }
 
   async remove(subscriptionId: string): Promise<void> {

@@ -1,8 +1,7 @@
 import { parseAor } from '@simple/users';
-import { defaultNamespaceOf, parseXcapUri, type NamespaceContext, type NodeSelector } from '@simple/xcap-uri';
+import { defaultNamespaceOf, parseXcapUri, RESOURCE_LISTS_NS, type NamespaceContext, type NodeSelector } from '@simple/xcap-uri';
 import { parseXml, type Element } from '@simple/xml';
 
-export const RESOURCE_LISTS_NS = 'urn:ietf:params:xml:ns:resource-lists';
 export const RESOURCE_LISTS_TYPE = 'application/resource-lists+xml';
 
 /** A document of the watcher's tree: its AUID and path, and the XUI its tree is keyed by. */
@@ -98,7 +97,11 @@ function resolveOne(uri: string, owner: string, root: URL): Watch | undefined {
   if (url.origin !== root.origin || !url.pathname.startsWith(root.pathname)) return undefined;
   const rootPath = root.pathname.replace(/\/$/, '');
   const rel = url.pathname.slice(root.pathname.length);
-  const sel = /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? rel + url.search : uri;
+  // §4.6: `sel` equals the entry's URI octet by octet, relative to the XCAP root: an absolute
+  // entry written with the root as configured loses it as written; one spelled otherwise
+  // (another case in the host, say) is taken as the URL parser reads it.
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(uri);
+  const sel = !absolute ? uri : uri.startsWith(root.href) ? uri.slice(root.href.length) : rel + url.search;
 
   if (rel.endsWith('/') && !rel.includes('/~~/')) return collection(rel, sel, owner);
   const parsed = parseXcapUri(url.pathname + url.search, rootPath);

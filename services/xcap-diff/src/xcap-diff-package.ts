@@ -45,6 +45,8 @@ export function xcapDiffPackage(o: XcapDiffPackageOptions): EventPackage {
     minExpires: o.expires.min,
     maxExpires: o.expires.max,
     defaultExpires: o.expires.default,
+    // §4.7: "MUST NOT send a new NOTIFY ... unless a successful 200-response has been received for the last sent NOTIFY".
+    endOnFailedNotify: true,
     // §4.4: the list is "described by the XCAP resource list format [RFC4826]".
     subscribeBodyTypes: [RESOURCE_LISTS_TYPE],
     checkSubscribeBody(body) {
@@ -63,12 +65,19 @@ export function xcapDiffPackage(o: XcapDiffPackageOptions): EventPackage {
       const full = watcher.mandatory;
       const view = full ? EMPTY_VIEW : await o.views.load(sub.id);
       const c = await composeDiff(watchesOf(sub), view, full, diffModeOf(sub.eventParams), o.documents);
+      const save = (): Promise<void> => o.views.save(sub.id, c.view, sub.expiresAt, o.viewGraceMs);
       const notify: NotifyBody = {
         contentType: XCAP_DIFF_TYPE,
         body: Buffer.from(renderXcapDiff(o.xcapRoot, c.entries), 'utf8'),
-        delivered: () => o.views.save(sub.id, c.view, sub.expiresAt, o.viewGraceMs),
+        // The final NOTIFY (terminated) is the last: nothing to remember after it.
+        ...(watcher.state === 'terminated' ? {} : { delivered: save }),
       };
-      if (c.entries.length === 0 && !full) quiet.add(notify);
+      if (c.entries.length === 0 && !full) {
+        // Nothing to tell: no NOTIFY; but remember what was read (a component whose document
+        // changed elsewhere need not be read again).
+        await save();
+        quiet.add(notify);
+      }
       return notify;
     },
     // A change elsewhere in the watcher's tree means nothing to this list: no NOTIFY.

@@ -45,12 +45,19 @@ export function buildXcapCore(deps: Pick<XcapDeps, 'redis' | 'users' | 'publishe
 
 /** Wires the store, the usages, authentication and the HTTP app (not listening). */
 export function buildXcap(
-  config: Pick<XcapConfig, 'SIMPLE_XCAP_ROOT' | 'SIMPLE_XCAP_MAX_BYTES'> & Partial<Pick<XcapConfig, 'SIMPLE_XCAP_PARSED_CACHE_ENTRIES' | 'SIMPLE_XCAP_AUTH_CACHE_MS'>>,
+  config: Pick<XcapConfig, 'SIMPLE_XCAP_ROOT' | 'SIMPLE_XCAP_MAX_BYTES'> &
+    Partial<Pick<XcapConfig, 'SIMPLE_XCAP_PARSED_CACHE_ENTRIES' | 'SIMPLE_XCAP_PARSED_CACHE_BYTES' | 'SIMPLE_XCAP_AUTH_CACHE_MS'>>,
   deps: XcapDeps,
   core: XcapCore = buildXcapCore(deps),
 ): FastifyInstance {
   const { store, usages } = core;
-  const service = new XcapService({ store, usages, maxBytes: config.SIMPLE_XCAP_MAX_BYTES, parsedCacheEntries: config.SIMPLE_XCAP_PARSED_CACHE_ENTRIES ?? 1000 });
+  const service = new XcapService({
+    store,
+    usages,
+    maxBytes: config.SIMPLE_XCAP_MAX_BYTES,
+    parsedCacheEntries: config.SIMPLE_XCAP_PARSED_CACHE_ENTRIES ?? 1000,
+    ...(config.SIMPLE_XCAP_PARSED_CACHE_BYTES === undefined ? {} : { parsedCacheChars: config.SIMPLE_XCAP_PARSED_CACHE_BYTES }),
+  });
   // Without a setting (tests), every digest check reads the user store.
   const directory = new CachedUserDirectory(deps.users, config.SIMPLE_XCAP_AUTH_CACHE_MS ?? 0);
   return buildXcapApp(config, {

@@ -18,6 +18,8 @@ export const XcapEnv = z.object({
   SIMPLE_XCAP_MAX_BYTES: env.int(1 << 20, 1024, 16 << 20),
   /** Parsed documents kept in memory by ETag, so that element reads do not parse (0: none). */
   SIMPLE_XCAP_PARSED_CACHE_ENTRIES: env.int(1000, 0, 1_000_000),
+  /** ... and their text together, bytes (a parsed document takes some 30 times its text in heap). */
+  SIMPLE_XCAP_PARSED_CACHE_BYTES: env.int(8 << 20, 0, 1 << 30),
   /** How long a domain's realm and a user's HA1 are reused for digest checks (ms; 0: read every time). */
   SIMPLE_XCAP_AUTH_CACHE_MS: env.int(5_000, 0, 600_000),
   SIMPLE_REDIS_URL: env.str('redis://127.0.0.1:6379'),

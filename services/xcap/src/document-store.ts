@@ -36,8 +36,8 @@ if ARGV[1] == '' then
 elseif cur ~= ARGV[1] then
   return 0
 end
-if cur then
-  local old = redis.call('HGET', KEYS[1], 'body')
+local old = cur and redis.call('HGET', KEYS[1], 'body')
+if old and string.len(old) <= tonumber(ARGV[7]) then
   redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[5], '*', 'prev', cur, 'etag', ARGV[2], 'body', old)
   redis.call('PEXPIRE', KEYS[3], ARGV[6])
 else
@@ -91,6 +91,7 @@ export class DocumentStore {
       field(ref),
       xcapHistory.maxVersions,
       xcapHistory.ttlMs,
+      xcapHistory.maxBodyBytes,
     );
     if (r !== 1) return undefined;
     this.emit(ref, expected, etag);
@@ -113,7 +114,6 @@ export class DocumentStore {
     return true;
   }
 
-  /** The documents of one tree: `{ auid, path, etag }`, sorted. */
   /**
    * The document and the replacements since `sinceEtag` (oldest first; empty when the history
    * no longer reaches back to it), read in one transaction (same slot), so that they agree.
@@ -142,6 +142,7 @@ export class DocumentStore {
     return { etag, body, history: from < 0 ? [] : all.slice(from) };
   }
 
+  /** The documents of one tree: `{ auid, path, etag }`, sorted. */
   async list(xui: string | undefined): Promise<Array<{ auid: string; path: string; etag: string }>> {
     const h = await this.redis.hgetall(xcapKeys.directory(xui));
     return Object.entries(h)
@@ -158,16 +159,17 @@ export class DocumentStore {
    * that readers' caches drop it.
    */
   announceGenerated(ref: DocumentRef): void {
-    this.emit(ref, undefined, undefined);
+    this.emit(ref, undefined, undefined, true);
   }
 
-  private emit(ref: DocumentRef, oldEtag: string | undefined, etag: string | undefined): void {
+  private emit(ref: DocumentRef, oldEtag: string | undefined, etag: string | undefined, generated = false): void {
     const ev: XcapChangeEvent = {
       auid: ref.auid,
       ...(ref.xui === undefined ? {} : { xui: ref.xui }),
       document: ref.path,
       ...(oldEtag === undefined ? {} : { oldEtag }),
       ...(etag === undefined ? {} : { newEtag: etag }),
+      ...(generated ? { generated: true as const } : {}),
       at: this.now(),
     };
     this.publisher.publish(xcapSubjects.documentChanged(ref.auid), JSON.stringify(ev));

@@ -1,3 +1,4 @@
+import { documentKey } from '@simple/xcap-grpc';
 import type { Document } from '@simple/xml';
 import type { DocumentRef } from './document-store.js';
 
@@ -9,13 +10,17 @@ import type { DocumentRef } from './document-store.js';
  * `take()`s one out first.
  */
 export class ParsedDocumentCache {
-  private readonly entries = new Map<string, { readonly etag: string; readonly doc: Document }>();
+  private readonly entries = new Map<string, { readonly etag: string; readonly doc: Document; readonly length: number }>();
+  /** The text length of the documents held: a DOM takes some 30 times its text in heap (xmldom). */
+  private heldLength = 0;
 
   constructor(
     /** 0 turns the cache off. */
     private readonly maxEntries: number,
+    /** The text, in characters, of all documents held together. */
+    private readonly maxTotalLength = 8 << 20,
     /** Documents larger than this (characters) are not kept. */
-    private readonly maxBodyLength = 1 << 20,
+    private readonly maxBodyLength = 256 << 10,
   ) {}
 
   /** The shared parse of `ref` at `etag`, or `parse()`'s result, kept for the next reader. */
@@ -49,21 +54,34 @@ export class ParsedDocumentCache {
     const key = keyOf(ref);
     const hit = this.entries.get(key);
     if (hit === undefined || hit.etag !== etag) return parse(body);
-    this.entries.delete(key);
+    this.drop(key);
     return hit.doc;
   }
 
   /** Keeps `doc` as the parse of `ref` at `etag`; the caller gives it up (it must not change it any more). */
   remember(ref: DocumentRef, etag: string, doc: Document, bodyLength: number): void {
-    if (this.maxEntries <= 0 || bodyLength > this.maxBodyLength) return;
     const key = keyOf(ref);
-    this.entries.delete(key);
-    this.entries.set(key, { etag, doc });
-    while (this.entries.size > this.maxEntries) {
+    this.drop(key);
+    if (this.maxEntries <= 0 || bodyLength > this.maxBodyLength) return;
+    this.entries.set(key, { etag, doc, length: bodyLength });
+    this.heldLength += bodyLength;
+    while (this.entries.size > this.maxEntries || this.heldLength > this.maxTotalLength) {
       const oldest = this.entries.keys().next();
       if (oldest.done === true) break;
-      this.entries.delete(oldest.value);
+      this.drop(oldest.value);
     }
+  }
+
+  /** Forgets a document (deleted). */
+  forget(ref: DocumentRef): void {
+    this.drop(keyOf(ref));
+  }
+
+  private drop(key: string): void {
+    const e = this.entries.get(key);
+    if (e === undefined) return;
+    this.entries.delete(key);
+    this.heldLength -= e.length;
   }
 
   get size(): number {
@@ -72,5 +90,5 @@ export class ParsedDocumentCache {
 }
 
 function keyOf(ref: DocumentRef): string {
-  return `${ref.auid}\n${ref.xui ?? ''}\n${ref.path}`;
+  return documentKey(ref.auid, ref.xui, ref.path);
 }

@@ -1,5 +1,6 @@
 import { escapeXmlAttr, parseXml, type Document, type Element } from '@simple/xml';
 import { checkPreconditions } from './conditional.js';
+import { documentKey } from '@simple/xcap-grpc';
 import { ParsedDocumentCache } from './parsed-document-cache.js';
 import { WriteQueue } from './write-queue.js';
 import type { DocumentRef, DocumentStore } from './document-store.js';
@@ -68,6 +69,8 @@ export interface XcapServiceOptions {
   readonly maxBytes: number;
   /** Parsed documents kept by ETag (0: none). */
   readonly parsedCacheEntries: number;
+  /** The text (characters) of all parsed documents kept together. */
+  readonly parsedCacheChars?: number;
 }
 
 /** How often a write is recomputed when another writer changed the document in between (then 503). */
@@ -86,7 +89,7 @@ export class XcapService {
   private readonly writes = new WriteQueue();
 
   constructor(private readonly o: XcapServiceOptions) {
-    this.parsed = new ParsedDocumentCache(o.parsedCacheEntries);
+    this.parsed = new ParsedDocumentCache(o.parsedCacheEntries, o.parsedCacheChars);
   }
 
   async handle(req: XcapRequest): Promise<XcapResponse> {
@@ -106,7 +109,7 @@ export class XcapService {
       // §8.4: "If the request URI contained a namespace-selector, the server MUST reject the request with a 405 ... including the GET method."
       if (req.uri.nodeSelector?.terminal?.kind === 'namespace') throw new XcapHttpError(405, 'namespace bindings are read-only', ALLOW_READ_ONLY);
       const uri = req.uri;
-      const queued = this.writes.run(`${uri.document.auid}\n${uri.document.raw}`, async () => {
+      const queued = this.writes.run(documentKey(uri.document.auid, refOf(uri.document).xui, uri.document.path), async () => {
         for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
           const r = req.method === 'PUT' ? await this.put(usage, uri, req) : await this.delete(usage, uri, req);
           if (r !== 'conflict') return r;
@@ -270,7 +273,8 @@ export class XcapService {
     checkPreconditions('DELETE', req, current.etag);
     if (uri.nodeSelector === undefined) {
       if (!(await this.o.store.delete(ref, current.etag))) return 'conflict';
-      await usage.afterWrite?.(undefined, { ref, domain: domainOf(uri.document.tree), store: this.o.store, previous: this.parsed.shared(ref, current.etag, current.body, parseStored) });
+      this.parsed.forget(ref);
+      await usage.afterWrite?.(undefined, { ref, domain: domainOf(uri.document.tree), store: this.o.store, etag: undefined });
       return { status: 200, headers: {} };
     }
     const doc = this.parsed.take(ref, current.etag, current.body, parseStored);
@@ -303,8 +307,7 @@ export class XcapService {
     const etag = await this.o.store.put(ref, text, current?.etag);
     if (etag === undefined) return 'conflict';
     // §8.2.7 resource interdependencies.
-    // The previous version's parse may have been changed into this one (take()): read it from its text.
-    await usage.afterWrite?.(doc, { ref, domain: domainOf(tree), store: this.o.store, previous: current === undefined ? undefined : parseStored(current.body) });
+    await usage.afterWrite?.(doc, { ref, domain: domainOf(tree), store: this.o.store, etag });
     // The next reader of this version needs no parse; `doc` is not changed after this.
     this.parsed.remember(ref, etag, doc, text.length);
     // §8.5: "An XCAP server MUST include the Etag header field in all 200 or 201 responses to PUT, GET, and DELETE".

@@ -33,8 +33,15 @@ describe('ParsedDocumentCache', () => {
     assert.equal(parses, 3, 'an unknown version is parsed');
   });
 
-  it('least recently used out first; off with 0 entries; large documents are not kept', () => {
-    const cache = new ParsedDocumentCache(2, 100);
+  it('least recently used out first; off with 0 entries; large documents are not kept; the text held together is bounded; a deleted one is forgotten', () => {
+    const budget = new ParsedDocumentCache(10, 10, 8);
+    budget.remember(ref('a'), 'e', parse('<a/>'), 6);
+    budget.remember(ref('b'), 'e', parse('<a/>'), 6);
+    assert.equal(budget.size, 1, 'the first went: 12 characters are over the budget of 10');
+    assert.equal(budget.peek(ref('b'), 'e') !== undefined, true);
+    budget.forget(ref('b'));
+    assert.equal(budget.size, 0);
+    const cache = new ParsedDocumentCache(2, 1000, 100);
     cache.remember(ref('1'), 'e', parse('<a/>'), 4);
     cache.remember(ref('2'), 'e', parse('<a/>'), 4);
     cache.shared(ref('1'), 'e', '<a/>', parse);

@@ -27,7 +27,8 @@ export function routeRequest(req: SipRequest): RouteDecision {
       if (!ev.ok) return { kind: 'reject', status: 400, reason: ev.error.reason, headers: [] };
       // RFC 6665 §8.2.1: "Event" is mandatory in SUBSCRIBE and NOTIFY; RFC 3903 §4 for PUBLISH.
       if (ev.value === undefined) return badEvent('Missing Event header');
-      const service = EVENT_SERVICES[ev.value.type];
+      // An own property only: `Event: toString` names no package.
+      const service = Object.hasOwn(EVENT_SERVICES, ev.value.type) ? EVENT_SERVICES[ev.value.type] : undefined;
       if (service === undefined) return badEvent();
       return { kind: 'service', service };
     }

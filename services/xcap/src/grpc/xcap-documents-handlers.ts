@@ -1,5 +1,5 @@
 import { Metadata, status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import { statusName, type GetDocumentResponse, type GetDocumentVersionsResponse, type ListDocumentsResponse, type XcapDocumentsServer } from '@simple/xcap-grpc';
+import { statusName, unquoteEtag as unquote, type GetDocumentResponse, type GetDocumentVersionsResponse, type ListDocumentsResponse, type XcapDocumentsServer } from '@simple/xcap-grpc';
 import type { DocumentStore } from '../document-store.js';
 import { readDocument } from '../read-document.js';
 import type { UsageRegistry } from '../usages/usage-registry.js';
@@ -79,13 +79,13 @@ export function xcapDocumentsHandlers(deps: XcapDocumentsDeps): XcapDocumentsSer
     getDocumentVersions: unary('GetDocumentVersions', async (req): Promise<GetDocumentVersionsResponse> => {
       const checked = checkDocumentRequest(req, deps.usages);
       if (!checked.ok) throw new CallError(status.INVALID_ARGUMENT, checked.error);
-      const v = await fromStore(deps.store.versions(checked.value.ref, unquote(req.sinceEtag)));
+      const { ref, usage } = checked.value;
+      // A generated document (global tree) has no history: its current version only.
+      const generated = ref.xui === undefined ? await fromStore(readDocument(deps.store, usage, ref)) : undefined;
+      if (generated !== undefined) return { found: true, etag: generated.etag, body: generated.body, history: [] };
+      const v = await fromStore(deps.store.versions(ref, unquote(req.sinceEtag)));
       if (v === undefined) return { found: false, etag: '', body: '', history: [] };
       return { found: true, etag: v.etag, body: v.body, history: v.history };
     }),
   };
-}
-
-function unquote(etag: string): string {
-  return etag.length >= 2 && etag.startsWith('"') && etag.endsWith('"') ? etag.slice(1, -1) : etag;
 }

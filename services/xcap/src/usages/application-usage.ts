@@ -31,8 +31,13 @@ export interface ApplicationUsage {
   readonly globalPublic: boolean;
   /** §5.5 data constraints beyond the schema: undefined when the document meets them. */
   checkConstraints(doc: Document, ctx: ConstraintContext): Promise<XcapError | undefined>;
-  /** §5.8 resource interdependencies, after a committed change (`doc` undefined: the document was deleted). */
-  afterWrite?(doc: Document | undefined, ctx: ConstraintContext & { readonly previous: Document | undefined }): Promise<void>;
+  /**
+   * §5.8 resource interdependencies, after a committed change (`doc` undefined: the document was
+   * deleted; `etag` the version written, undefined after a delete). Writers on other replicas may
+   * commit in between: an implementation brings what depends on the document to the version it
+   * finds stored, whatever it was before.
+   */
+  afterWrite?(doc: Document | undefined, ctx: ConstraintContext & { readonly etag: string | undefined }): Promise<void>;
   /**
    * A document of the global tree that the server generates (xcap-caps' index, RFC 4825 §12;
    * rls-services' index, RFC 4826 §4.4.8); undefined when the path has none. User trees hold

@@ -1,9 +1,10 @@
+import { PIDF_NS } from '@simple/xcap-uri';
 import type { Document, Element } from '@simple/xml';
 import type { XcapError } from '../errors/xcap-error.js';
 import type { ApplicationUsage } from './application-usage.js';
 import { uniqueAmongSiblings } from './unique-values.js';
 
-export const PIDF_NS = 'urn:ietf:params:xml:ns:pidf';
+export { PIDF_NS };
 
 /** RFC 4827: the pidf-manipulation application usage (a user's offline presence document). */
 export class PidfManipulationUsage implements ApplicationUsage {

@@ -1,9 +1,10 @@
+import { COMMON_POLICY_NS } from '@simple/xcap-uri';
 import type { Document, Element } from '@simple/xml';
 import type { XcapError } from '../errors/xcap-error.js';
 import type { ApplicationUsage } from './application-usage.js';
 import { uniqueAmongSiblings } from './unique-values.js';
 
-export const COMMON_POLICY_NS = 'urn:ietf:params:xml:ns:common-policy';
+export { COMMON_POLICY_NS };
 export const PRES_RULES_NS = 'urn:ietf:params:xml:ns:pres-rules';
 
 /** RFC 5025 §9: the pres-rules application usage (presence authorization rules on RFC 4745 common policy). */

@@ -1,9 +1,10 @@
+import { RESOURCE_LISTS_NS } from '@simple/xcap-uri';
 import type { Document, Element } from '@simple/xml';
 import { ConstraintFailureError, type XcapError } from '../errors/xcap-error.js';
 import type { ApplicationUsage } from './application-usage.js';
 import { descendants, uniqueAmongSiblings, type UniqueRule } from './unique-values.js';
 
-export const RESOURCE_LISTS_NS = 'urn:ietf:params:xml:ns:resource-lists';
+export { RESOURCE_LISTS_NS };
 
 /** RFC 4826 §3.4: the resource-lists application usage (buddy lists). */
 export class ResourceListsUsage implements ApplicationUsage {

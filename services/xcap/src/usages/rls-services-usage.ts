@@ -1,3 +1,4 @@
+import { RLS_SERVICES_NS } from '@simple/xcap-uri';
 import { xcapKeys } from '@simple/contracts';
 import type { RedisClient } from '@simple/platform';
 import { serializeXml, type Document, type Element } from '@simple/xml';
@@ -7,7 +8,7 @@ import type { ApplicationUsage, ConstraintContext } from './application-usage.js
 import { checkResourceListConstraints, RESOURCE_LISTS_NS } from './resource-lists-usage.js';
 import { alternative, descendants } from './unique-values.js';
 
-export const RLS_SERVICES_NS = 'urn:ietf:params:xml:ns:rls-services';
+export { RLS_SERVICES_NS };
 
 /** Whether an address of record is a provisioned user (RFC 4826 §4.4.5: a service URI must not be an existing resource). */
 export type UserExists = (aor: string) => Promise<boolean>;
@@ -60,26 +61,31 @@ export class RlsServicesUsage implements ApplicationUsage {
   }
 
   /**
-   * Keeps the service URI index in step with the document, and, for a user's `index`, the
-   * services of the global document (§4.4.8 interdependencies).
+   * Keeps the service URI index, and for a user's `index` the services of the global document,
+   * in step with the document (§4.4.8 interdependencies). The URIs the document held when the
+   * indexes were last written are kept beside it, so that this is the same whatever version
+   * came before; a write that is no longer the stored version leaves the work to the one that is.
    */
-  async afterWrite(doc: Document | undefined, ctx: ConstraintContext & { readonly previous: Document | undefined }): Promise<void> {
+  async afterWrite(doc: Document | undefined, ctx: ConstraintContext & { readonly etag: string | undefined }): Promise<void> {
+    if ((await ctx.store.etag(ctx.ref)) !== ctx.etag) return;
     const owner = ownerOf(ctx);
     const services = doc === undefined ? [] : descendants(doc.documentElement as Element, RLS_SERVICES_NS, 'service');
     const now = new Set(services.map((s) => s.getAttribute('uri') ?? ''));
     const inGlobal = ctx.ref.xui !== undefined && ctx.ref.path === 'index';
-    for (const uri of ctx.previous === undefined ? [] : serviceUris(ctx.previous)) {
-      if (!now.has(uri)) {
-        const key = xcapKeys.rlsServiceUris(domainOf(uri));
-        if ((await this.redis.hget(key, uri)) === owner) {
-          await this.redis.hdel(key, uri);
-          if (inGlobal) await this.redis.hdel(xcapKeys.rlsGlobalServices(), uri);
-        }
-      }
+    const ownedKey = xcapKeys.rlsOwnedServices(ctx.ref.xui, ctx.ref.path);
+    for (const uri of await this.redis.smembers(ownedKey)) {
+      if (now.has(uri)) continue;
+      const key = xcapKeys.rlsServiceUris(domainOf(uri));
+      if ((await this.redis.hget(key, uri)) !== owner) continue;
+      await this.redis.hdel(key, uri);
+      if (inGlobal) await this.redis.hdel(xcapKeys.rlsGlobalServices(), uri);
     }
     for (const uri of now) await this.redis.hset(xcapKeys.rlsServiceUris(domainOf(uri)), uri, owner);
     // §4.4.8: "each <service> element in a user document will also be present as a <service> element in the global document".
     if (inGlobal && services.length > 0) await this.redis.hset(xcapKeys.rlsGlobalServices(), ...services.flatMap((s) => [s.getAttribute('uri') ?? '', serializeXml(s, false)]));
+    const m = this.redis.multi().del(ownedKey);
+    if (now.size > 0) m.sadd(ownedKey, ...now);
+    await m.exec();
     if (inGlobal) ctx.store.announceGenerated({ auid: this.auid, xui: undefined, path: 'index' });
   }
 
@@ -139,10 +145,6 @@ export function checkResourceListUri(uri: string, xui: string | undefined): Xcap
     return new ConstraintFailureError('a resource-list URI in a user tree must point into the same user tree');
   }
   return undefined;
-}
-
-function serviceUris(doc: Document): string[] {
-  return descendants(doc.documentElement as Element, RLS_SERVICES_NS, 'service').map((s) => s.getAttribute('uri') ?? '');
 }
 
 function ownerOf(ctx: ConstraintContext): string {

@@ -1,9 +1,10 @@
+import { XCAP_CAPS_NS } from '@simple/xcap-uri';
 import type { Document } from '@simple/xml';
 import type { DocumentRef } from '../document-store.js';
 import { XCAP_ERROR_NS, type XcapError } from '../errors/xcap-error.js';
 import type { ApplicationUsage } from './application-usage.js';
 
-export const XCAP_CAPS_NS = 'urn:ietf:params:xml:ns:xcap-caps';
+export { XCAP_CAPS_NS };
 
 /**
  * RFC 4825 §12: the server's capabilities, generated from the registered usages

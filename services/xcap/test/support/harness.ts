@@ -126,7 +126,7 @@ export async function startHarness(users: readonly string[], root = '/xcap-root'
         const docs = await redis.hkeys(xcapKeys.directory(xui));
         for (const f of docs) {
           const slash = f.indexOf('/');
-          await redis.del(xcapKeys.document(f.slice(0, slash), xui, f.slice(slash + 1)), xcapKeys.history(f.slice(0, slash), xui, f.slice(slash + 1)));
+          await redis.del(xcapKeys.document(f.slice(0, slash), xui, f.slice(slash + 1)), xcapKeys.history(f.slice(0, slash), xui, f.slice(slash + 1)), xcapKeys.rlsOwnedServices(xui, f.slice(slash + 1)));
         }
         await redis.del(xcapKeys.directory(xui));
         await store.removeUser(`${u}@${domain}`);
