@@ -31,9 +31,12 @@ export class SipServiceEndpoint {
   private sub: Subscription | undefined;
   private readonly inflight = new Set<Promise<void>>();
   private readonly allow: string;
+  /** A Map, so that a method named like an Object.prototype member finds nothing. */
+  private readonly methods: ReadonlyMap<string, MethodHandler>;
 
   constructor(private readonly o: SipServiceEndpointOptions) {
-    this.allow = Object.keys(o.methods).join(', ');
+    this.methods = new Map(Object.entries(o.methods));
+    this.allow = [...this.methods.keys()].join(', ');
   }
 
   start(): void {
@@ -42,9 +45,11 @@ export class SipServiceEndpoint {
       queue: subjects.serviceQueue(this.o.service),
       callback: (err, msg) => {
         if (err !== null) return;
-        const p = this.handle(msg).catch((e: unknown) => {
+        const answered = { done: false };
+        const p = this.handle(msg, answered).catch((e: unknown) => {
           this.o.onError(e);
-          replyError(msg, e instanceof Error ? e.message : String(e));
+          // A handler that failed before it answered: the edge is told, and answers 500.
+          if (!answered.done) replyError(msg, e instanceof Error ? e.message : String(e));
         });
         this.inflight.add(p);
         void p.finally(() => this.inflight.delete(p));
@@ -59,7 +64,7 @@ export class SipServiceEndpoint {
     await Promise.allSettled([...this.inflight]);
   }
 
-  private async handle(msg: Msg): Promise<void> {
+  private async handle(msg: Msg, answered: { done: boolean }): Promise<void> {
     const parsed = parseMessage(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength));
     if (!parsed.ok) {
       const res = createErrorResponse(parsed.error);
@@ -74,7 +79,7 @@ export class SipServiceEndpoint {
     const req = parsed.value;
     this.o.onRequest?.(req);
     if (req.method === 'ACK') return;
-    const handler = this.o.methods[req.method];
+    const handler = this.methods.get(req.method);
     if (handler === undefined) {
       msg.respond(serializeMessage(createResponse(req, 405, { headers: [['Allow', this.allow]] })));
       return;
@@ -84,7 +89,13 @@ export class SipServiceEndpoint {
       msg.respond(serializeMessage(createResponse(req, 400, { reason: 'Bad Request (no envelope)' })));
       return;
     }
-    await handler(req, inbound, (res) => msg.respond(serializeMessage(res)));
+    await handler(req, inbound, (res) => {
+      // One final response per request: a second would be a second reply on the NATS inbox.
+      if (answered.done) throw new Error(`${req.method} answered twice`);
+      answered.done = true;
+      msg.respond(serializeMessage(res));
+    });
+    if (!answered.done) throw new Error(`${req.method} handler returned without an answer`);
   }
 }
 

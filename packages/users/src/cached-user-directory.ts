@@ -15,6 +15,8 @@ export interface UserDirectory {
 export class CachedUserDirectory implements UserDirectory {
   private readonly realms = new Map<string, { value: string | undefined; until: number }>();
   private readonly users = new Map<string, { value: UserRecord | undefined; until: number }>();
+  /** Reads under way: concurrent requests for one key share one (a burst of one user's requests reads once). */
+  private readonly loading = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly inner: UserDirectory,
@@ -36,9 +38,27 @@ export class CachedUserDirectory implements UserDirectory {
     const t = this.now();
     const hit = map.get(key);
     if (hit !== undefined && hit.until > t) return hit.value;
-    const value = await load();
-    if (map.size >= this.maxEntries) map.clear();
+    const tag = `${map === this.realms ? 'r' : 'u'}:${key}`;
+    const pending = this.loading.get(tag) as Promise<T> | undefined;
+    if (pending !== undefined) return pending;
+    const p = load();
+    this.loading.set(tag, p);
+    let value: T;
+    try {
+      value = await p;
+    } finally {
+      this.loading.delete(tag);
+    }
+    // Names that exist are kept; an unknown one is not, so that made-up names cannot push real ones out.
+    if (value === undefined) return value;
+    map.delete(key);
     map.set(key, { value, until: t + this.ttlMs });
+    // Least recently stored out first (a Map iterates in insertion order).
+    while (map.size > this.maxEntries) {
+      const oldest = map.keys().next();
+      if (oldest.done === true) break;
+      map.delete(oldest.value);
+    }
     return value;
   }
 }

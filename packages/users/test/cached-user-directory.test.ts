@@ -33,5 +33,32 @@ describe('auth - cached user directory', () => {
     loads = 0;
     await small.realmOf('a');
     assert.equal(loads, 1, 'an evicted entry is read again');
+    loads = 0;
+    await small.realmOf('e');
+    assert.equal(loads, 0, 'the most recent entries stay (least recently stored out first)');
+  });
+
+  it('concurrent reads of one name share one load; an unknown name is not kept', async () => {
+    let loads = 0;
+    let release = (): void => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const inner = {
+      realmOf: async (d: string) => {
+        loads++;
+        await gate;
+        return d === 'known' ? d : undefined;
+      },
+      getUser: async () => undefined,
+    };
+    const c = new CachedUserDirectory(inner, 5000, 10);
+    const burst = Promise.all([c.realmOf('known'), c.realmOf('known'), c.realmOf('known')]);
+    release();
+    assert.deepEqual(await burst, ['known', 'known', 'known']);
+    assert.equal(loads, 1);
+    await c.realmOf('known');
+    assert.equal(loads, 1, 'kept');
+    await c.realmOf('made-up');
+    await c.realmOf('made-up');
+    assert.equal(loads, 3, 'an unknown domain is read each time, never kept');
   });
 });
