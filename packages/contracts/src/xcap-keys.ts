@@ -31,7 +31,7 @@ export const xcapKeys = {
   history: (auid: string, xui: string | undefined, path: string): string => `simple:xcap-hist:{xcap:${tree(xui)}}:${tagSafe(auid)}/${tagSafe(path)}`,
   /**
    * Hash: what one xcap-diff subscription's watcher has been told (RFC 5875 §4.7), beside
-   * the subscription (same hash tag): `d:<auid>/<path>` → document ETag, `c:<sel>` →
+   * the subscription (same hash tag): `d:<sel>` → document ETag, `c:<sel>` →
    * `<document ETag> <hash of the component>`. Written when a NOTIFY is answered 2xx.
    */
   diffView: (subscriptionId: string): string => `simple:xcap-diff-view:{sub:${tagSafe(subscriptionId)}}`,

@@ -35,7 +35,13 @@ export function countingTransport(inner: NotifyTransport, count: (label: string)
   return {
     ...(inner.timeoutMs === undefined ? {} : { timeoutMs: inner.timeoutMs }),
     async send(request, flow) {
-      const out = await inner.send(request, flow);
+      let out: NotifyOutcome;
+      try {
+        out = await inner.send(request, flow);
+      } catch (e) {
+        count('error');
+        throw e;
+      }
       count(outcomeLabel(out));
       return out;
     },

@@ -151,7 +151,7 @@ export function decodeSubscription(id: string, r: Record<string, string>): Subsc
     routeSet = JSON.parse(r.routeSet ?? '[]') as string[];
     flow = JSON.parse(r.flow ?? 'null') as Subscription['flow'];
     accept = JSON.parse(r.accept ?? '[]') as string[];
-    eventParams = JSON.parse(r.eventParams ?? '{}') as Record<string, string>;
+    eventParams = stringRecord(JSON.parse(r.eventParams ?? '{}'));
   } catch {
     return undefined;
   }
@@ -195,9 +195,17 @@ export function decodeSubscription(id: string, r: Record<string, string>): Subsc
   };
 }
 
-/** The Event header's parameters as a subscription keeps them (`Subscription.eventParams`). */
+/** A stored JSON object of strings, read back without trusting it; anything else is an empty record. */
+function stringRecord(v: unknown): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return out;
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
+/** The Event header's parameters as a subscription keeps them (`Subscription.eventParams`); names come off the wire, so no prototype. */
 export function eventParamsOf(params: Iterable<readonly [string, string | null]>): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const [name, value] of params) {
     const n = name.toLowerCase();
     if (n !== 'id') out[n] = value ?? '';

@@ -67,7 +67,10 @@ export class XcapDocumentReader {
       if (ticket !== undefined) this.cache?.abandon(ticket);
       throw e;
     }
-    if (res.notModified) return { kind: 'not-modified', etag: res.etag };
+    if (res.notModified) {
+      if (ticket !== undefined) this.cache?.abandon(ticket);
+      return { kind: 'not-modified', etag: res.etag };
+    }
     const result: CachedDocument = res.found ? { kind: 'document', etag: res.etag, contentType: res.contentType, body: res.body } : { kind: 'not-found' };
     if (ticket !== undefined) this.cache?.complete(ticket, result);
     return notModifiedOr(result, opts.ifNoneMatch);

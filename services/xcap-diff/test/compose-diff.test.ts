@@ -230,8 +230,16 @@ describe('composeDiff (RFC 5875 §4.7, RFC 5874 §3) on the real Redis', () => {
     await put(xui, 'resource-lists', 'index', list('sip:a@example.com'));
     const first = await composeDiff(w, EMPTY_VIEW, true, 'no-patching', documents);
     assert.equal(first.entries.length, 1);
-    const same = await composeDiff(w, first.view, false, 'no-patching', documents);
+    let reads = 0;
+    const counting = new (class extends XcapDocuments {
+      override body(d: Parameters<XcapDocuments['body']>[0]): ReturnType<XcapDocuments['body']> {
+        reads++;
+        return super.body(d);
+      }
+    })(reader);
+    const same = await composeDiff(w, first.view, false, 'no-patching', counting);
     assert.deepEqual(same.entries, []);
+    assert.equal(reads, 0, 'the document did not change: its component is not read');
     await put(xui, 'resource-lists', 'index', '<?xml version="1.0" encoding="UTF-8"?>\n<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists"/>\n');
     const gone = await composeDiff(w, same.view, false, 'no-patching', documents);
     assert.deepEqual(gone.entries, [{ kind: 'element', sel, exists: false }]);

@@ -19,7 +19,7 @@ export interface XcapAppDeps {
 const METHODS = ['GET', 'HEAD', 'PUT', 'DELETE', 'POST', 'PATCH', 'OPTIONS'] as const;
 
 /**
- * The XCAP server as a fastify app, built without listening (tests use inject()).
+ * The XCAP server as a fastify app, built without listening (the caller listens).
  * Each request goes through one short pipeline: parse the URI (404), the method
  * (405), authenticate (401) and authorize (403), then RFC 4825 §8 in XcapService.
  */
