@@ -1,13 +1,15 @@
 import type { Subscription as NatsSubscription } from '@nats-io/transport-node';
 import { systemClock, type Clock } from '@simple/clock';
 import { parseXcapChangeEvent, xcapSubjects } from '@simple/contracts';
-import { SipServiceEndpoint, type Logger, type Metrics, type NatsConnection, type RedisClient } from '@simple/platform';
+import { redisKeys } from '@simple/contracts';
+import { LeasedSweeper, SipServiceEndpoint, type Logger, type Metrics, type NatsConnection, type RedisClient } from '@simple/platform';
 import { countingTransport, NatsNotifyTransport, Notifier, type NotifyTransport } from '@simple/sip-events';
 import { parseAor } from '@simple/users';
 import type { XcapDocumentReader } from '@simple/xcap-grpc';
 import type { XcapDiffConfig } from './config.js';
 import { DiffViewStore } from './diff-view-store.js';
 import { EVENT, xcapDiffPackage } from './xcap-diff-package.js';
+import { resyncAll } from './resync.js';
 import { XcapDocuments } from './xcap-documents.js';
 
 export const SERVICE = 'xcap-diff';
@@ -44,6 +46,7 @@ export function buildXcapDiff(config: XcapDiffConfig, deps: XcapDiffDeps): XcapD
   const subscribes = metrics.counter('subscribes_total', 'SUBSCRIBE requests by outcome (created, refreshed, unsubscribed, fetched, rejected)', ['outcome']);
   const notifies = metrics.counter('notifies_sent_total', 'NOTIFYs sent through the edge, by outcome (2xx, 4xx..., timeout, no-edge, overloaded, error)', ['outcome']);
   const changes = metrics.counter('xcap_changes_total', 'XCAP change events taken, by whether they were readable');
+  const resyncs = metrics.counter('resyncs_total', 'Times every subscription was made to look at its list again (start, NATS reconnection, interval)', ['cause']);
   const errors = metrics.counter('errors_total', 'Failures with no SIP answer (NOTIFYs, package hooks, sweeps)');
   const onError = (err: unknown): void => {
     errors.inc();
@@ -100,6 +103,25 @@ export function buildXcapDiff(config: XcapDiffConfig, deps: XcapDiffDeps): XcapD
     void p.finally(() => inflight.delete(p));
   };
 
+  const resync = (cause: string): Promise<number> => {
+    resyncs.inc({ cause });
+    const p = resyncAll(redis, notifier, onError);
+    inflight.add(p);
+    void p.catch(onError).finally(() => inflight.delete(p));
+    return p;
+  };
+  const interval = config.SIMPLE_XCAP_DIFF_RESYNC_INTERVAL_MS;
+  const sweeper =
+    interval > 0 ? new LeasedSweeper({ redis, clock, leaseKey: redisKeys.lease('xcap-diff-resync'), leaseMs: interval + 60_000, intervalMs: interval, sweep: () => resync('interval') }) : undefined;
+  let watching = true;
+  const watchConnection = async (): Promise<void> => {
+    // Events published while this replica was away went to the others, or to nobody.
+    for await (const s of nc.status()) {
+      if (!watching) break;
+      if (s.type === 'reconnect') void resync('reconnect');
+    }
+  };
+
   return {
     notifier,
     start() {
@@ -112,10 +134,16 @@ export function buildXcapDiff(config: XcapDiffConfig, deps: XcapDiffDeps): XcapD
           if (err === null) onChange(msg.data);
         },
       });
+      sweeper?.start();
+      void watchConnection();
+      // A replica starting (or the service restarting) may have missed changes: look once.
+      void resync('start');
     },
     async stop() {
+      watching = false;
       changeSub?.unsubscribe();
       changeSub = undefined;
+      await sweeper?.stop();
       await endpoint.stop();
       await Promise.allSettled([...inflight]);
       await notifier.stop();

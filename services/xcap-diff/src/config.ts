@@ -23,6 +23,8 @@ export const XcapDiffEnv = z.object({
   /** Entries of a SUBSCRIBE's list beyond this are ignored (each costs work on every change). */
   SIMPLE_XCAP_DIFF_MAX_ENTRIES: env.int(100, 1, 10_000),
   SIMPLE_XCAP_DIFF_NOTIFY_TIMEOUT_MS: env.int(34_000, 1_000, 120_000),
+  /** How often one replica (under a lease) makes every subscription look at its list again, in case a change event was lost (ms; 0: never). */
+  SIMPLE_XCAP_DIFF_RESYNC_INTERVAL_MS: env.int(300_000, 0, 86_400_000),
   SIMPLE_REDIS_URL: env.str('redis://127.0.0.1:6379'),
   SIMPLE_NATS_URL: env.str('nats://127.0.0.1:4222'),
   SIMPLE_OPS_LISTEN: env.str('0.0.0.0'),

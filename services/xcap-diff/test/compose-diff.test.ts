@@ -7,10 +7,14 @@ import { Redis } from 'ioredis';
 import { xcapHistory, xcapKeys } from '@simple/contracts';
 import { digestFetch, freePort, startService, type ServiceProcess } from '@simple/testkit';
 import { UserStore } from '@simple/users';
+import { Notifier, type NotifyTransport } from '@simple/sip-events';
+import { createResponse, parseMessage, type SipRequest, type SipResponse } from '@simple/sip-message';
 import { XcapDocumentReader } from '@simple/xcap-grpc';
 import { applyPatch, canonicalXml, parseXml, type Element } from '@simple/xml';
 import { composeDiff, diffModeOf } from '../src/compose-diff.js';
-import { EMPTY_VIEW, type DiffView } from '../src/diff-view-store.js';
+import { DiffViewStore, EMPTY_VIEW, type DiffView } from '../src/diff-view-store.js';
+import { resyncAll } from '../src/resync.js';
+import { xcapDiffPackage } from '../src/xcap-diff-package.js';
 import { renderXcapDiff, type DiffEntry } from '../src/xcap-diff-document.js';
 import { chainFrom, XcapDocuments } from '../src/xcap-documents.js';
 import { entryUris, resolveWatches } from '../src/watch-list.js';
@@ -253,5 +257,72 @@ describe('composeDiff (RFC 5875 §4.7, RFC 5874 §3) on the real Redis', () => {
     assert.equal(chainFrom(v, 'b'), undefined, 'the server answers from the version asked for');
     assert.equal(chainFrom({ ...v, history: [] }, 'a'), undefined);
     assert.equal(chainFrom({ ...v, history: [{ previousEtag: 'a', etag: 'b', previousBody: 'A' }, { previousEtag: 'q', etag: 'c', previousBody: 'B' }] }, 'a'), undefined);
+  });
+});
+
+describe('resync (a change event that never arrived)', () => {
+  it('after a change nobody announced, a resync sends the NOTIFY that was owed, and only once', async () => {
+    const { owner, xui } = await user();
+    const e1 = await put(xui, 'resource-lists', 'index', list('sip:a@example.com'));
+    const sent: SipRequest[] = [];
+    const transport: NotifyTransport = {
+      send: async (req) => {
+        sent.push(req);
+        return { kind: 'response', response: createResponse(req, 200) };
+      },
+    };
+    const notifier = new Notifier({
+      redis,
+      transport,
+      packages: [xcapDiffPackage({ documents, views: new DiffViewStore(redis), xcapRoot: ROOT, maxEntries: 10, expires: { min: 60, max: 3600, default: 600 }, viewGraceMs: 60_000 })],
+    });
+    const body = `<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists"><list><entry uri="resource-lists/users/${xui}/index"/></list></resource-lists>`;
+    const text = [
+      `SUBSCRIBE sip:xcap-diff@${domain} SIP/2.0`,
+      'Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKresync1',
+      'Max-Forwards: 70',
+      `From: <${xui}>;tag=r1`,
+      `To: <sip:xcap-diff@${domain}>`,
+      `Call-ID: resync-${randomBytes(4).toString('hex')}`,
+      'CSeq: 1 SUBSCRIBE',
+      'Contact: <sip:watcher@192.0.2.1:5060>',
+      'Event: xcap-diff',
+      'Content-Type: application/resource-lists+xml',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      '',
+      body,
+    ].join('\r\n');
+    const parsed = parseMessage(Buffer.from(text));
+    assert.ok(parsed.ok && parsed.value.kind === 'request');
+    const flow = { edgeId: 'e', flowId: 'f', transport: 'UDP', remoteAddress: '192.0.2.1', remotePort: 5060 } as const;
+    let ok: SipResponse | undefined;
+    const out = await notifier.handleSubscribe(parsed.value, { flow, identity: owner, receivedAt: Date.now() }, (r) => {
+      ok = r;
+    });
+    assert.equal(out.status, 200);
+    await notifier.idle();
+    assert.equal(sent.length, 1, 'the first NOTIFY');
+    const e2 = await put(xui, 'resource-lists', 'index', list('sip:b@example.com'));
+    assert.ok((await resyncAll(redis, notifier, (e) => assert.fail(String(e)))) >= 1);
+    await notifier.idle();
+    assert.equal(sent.length, 2, 'the NOTIFY the lost event owed');
+    assert.match(sent[1]?.body.toString('utf8') ?? '', new RegExp(`previous-etag="${e1}" new-etag="${e2}"`));
+    await resyncAll(redis, notifier, (e) => assert.fail(String(e)));
+    await notifier.idle();
+    assert.equal(sent.length, 2, 'nothing changed since: no NOTIFY');
+    // Unsubscribe in the dialog, so that nothing is left behind.
+    const unsubscribe = parseMessage(
+      Buffer.from(
+        text
+          .replace('CSeq: 1 SUBSCRIBE', 'CSeq: 2 SUBSCRIBE')
+          .replace('z9hG4bKresync1', 'z9hG4bKresync2')
+          .replace(/^To: .*$/m, `To: ${ok?.headers.get('to') ?? ''}`)
+          .replace('Event: xcap-diff', 'Event: xcap-diff\r\nExpires: 0'),
+      ),
+    );
+    assert.ok(unsubscribe.ok && unsubscribe.value.kind === 'request');
+    assert.equal((await notifier.handleSubscribe(unsubscribe.value, { flow, identity: owner, receivedAt: Date.now() }, () => undefined)).status, 200);
+    await notifier.idle();
+    await notifier.stop();
   });
 });
