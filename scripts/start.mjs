@@ -34,6 +34,10 @@ const secretFile = join(runDir, 'auth-secret');
 if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
 const adminTokenFile = join(runDir, 'admin-token');
 if (!existsSync(adminTokenFile)) writeFileSync(adminTokenFile, randomBytes(24).toString('hex'), { mode: 0o600 });
+// The XCAP gRPC read API's token, shared by the XCAP server and its callers (services/xcap/README.md).
+const grpcTokenFile = join(runDir, 'xcap-grpc-token');
+if (!existsSync(grpcTokenFile)) writeFileSync(grpcTokenFile, randomBytes(24).toString('hex'), { mode: 0o600 });
+const grpcToken = readFileSync(grpcTokenFile, 'utf8').trim();
 
 const shared = {
   SIMPLE_AUTH_SECRET: readFileSync(secretFile, 'utf8').trim(),
@@ -49,11 +53,20 @@ const services = [
   { name: 'message-router', main: 'services/message-router/dist/main.js', env: { SIMPLE_OPS_PORT: '9062' } },
   { name: 'presence', main: 'services/presence/dist/main.js', env: { SIMPLE_OPS_PORT: '9063' } },
   // The gRPC read API has no authentication: it stays on the loopback here (services/xcap/README.md).
-  { name: 'xcap', main: 'services/xcap/dist/main.js', env: { SIMPLE_OPS_PORT: '9064', SIMPLE_XCAP_GRPC_LISTEN: '127.0.0.1', SIMPLE_XCAP_GRPC_PORT: '50051' } },
+  {
+    name: 'xcap',
+    main: 'services/xcap/dist/main.js',
+    env: { SIMPLE_OPS_PORT: '9064', SIMPLE_XCAP_GRPC_LISTEN: '127.0.0.1', SIMPLE_XCAP_GRPC_PORT: '50051', SIMPLE_XCAP_GRPC_TOKEN: grpcToken },
+  },
   {
     name: 'xcap-diff',
     main: 'services/xcap-diff/dist/main.js',
-    env: { SIMPLE_OPS_PORT: '9065', SIMPLE_XCAP_DIFF_XCAP_ROOT: `http://127.0.0.1:${process.env.SIMPLE_XCAP_PORT ?? '8080'}/xcap-root/` },
+    env: {
+      SIMPLE_OPS_PORT: '9065',
+      SIMPLE_XCAP_DIFF_XCAP_ROOT: `http://127.0.0.1:${process.env.SIMPLE_XCAP_PORT ?? '8080'}/xcap-root/`,
+      SIMPLE_XCAP_DIFF_XCAP_GRPC: '127.0.0.1:50051',
+      SIMPLE_XCAP_DIFF_XCAP_GRPC_TOKEN: grpcToken,
+    },
   },
 ].filter((s) => existsSync(join(root, s.main)));
 

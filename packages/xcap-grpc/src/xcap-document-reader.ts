@@ -12,6 +12,8 @@ export interface XcapDocumentReaderOptions {
   readonly deadlineMs?: number;
   /** Default: plaintext (inside the platform's network). */
   readonly credentials?: ChannelCredentials;
+  /** The XCAP server's SIMPLE_XCAP_GRPC_TOKEN, sent as `authorization: Bearer <token>` on every call. */
+  readonly token?: string;
   /** A cache of reads, dropped entry by entry on the XCAP change events. Off when absent. */
   readonly cache?: { readonly nats: ChangeEventBus; readonly maxEntries: number; readonly onBadEvent?: (error: string) => void };
 }
@@ -27,6 +29,7 @@ export class XcapDocumentReader {
     private readonly deadlineMs: number,
     private readonly cache: DocumentCache | undefined,
     private readonly invalidator: CacheInvalidator | undefined,
+    private readonly token: string | undefined,
   ) {}
 
   /** Resolves once the cache (if any) listens to change events; the channel itself connects on the first call. */
@@ -39,7 +42,7 @@ export class XcapDocumentReader {
       cache = new DocumentCache(o.cache.maxEntries);
       invalidator = await CacheInvalidator.start(o.cache.nats, cache, o.cache.onBadEvent);
     }
-    return new XcapDocumentReader(client, o.deadlineMs ?? 2000, cache, invalidator);
+    return new XcapDocumentReader(client, o.deadlineMs ?? 2000, cache, invalidator, o.token);
   }
 
   /** Entries in the cache now (0 without one). */
@@ -101,7 +104,9 @@ export class XcapDocumentReader {
 
   private unary<T>(call: (md: Metadata, opts: { deadline: Date }, cb: (err: ServiceError | null, res: T) => void) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      call(new Metadata(), { deadline: new Date(Date.now() + this.deadlineMs) }, (err, res) => {
+      const md = new Metadata();
+      if (this.token !== undefined) md.set('authorization', `Bearer ${this.token}`);
+      call(md, { deadline: new Date(Date.now() + this.deadlineMs) }, (err, res) => {
         if (err !== null) reject(new XcapReadError(err.code, err.details, { cause: err }));
         else resolve(res);
       });

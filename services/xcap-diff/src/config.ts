@@ -14,6 +14,8 @@ export const XcapDiffEnv = z.object({
     .transform((v) => (v.endsWith('/') ? v : `${v}/`)),
   /** The XCAP server's gRPC read API (`host:port`), where the documents and their versions are read. */
   SIMPLE_XCAP_DIFF_XCAP_GRPC: env.str('127.0.0.1:50051'),
+  /** The XCAP server's SIMPLE_XCAP_GRPC_TOKEN, when it has one. */
+  SIMPLE_XCAP_DIFF_XCAP_GRPC_TOKEN: z.string().min(1).optional(),
   /** RFC 5875 §4.10: at most one NOTIFY per subscription this often (SHOULD be at least 5 s). */
   SIMPLE_XCAP_DIFF_MIN_INTERVAL_MS: env.int(5_000, 0, 3_600_000),
   SIMPLE_XCAP_DIFF_MIN_EXPIRES: env.int(60, 0, 86_400),

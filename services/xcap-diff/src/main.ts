@@ -18,7 +18,10 @@ async function main(): Promise<void> {
     await redis.quit();
   });
 
-  const xcap = await XcapDocumentReader.connect({ address: config.SIMPLE_XCAP_DIFF_XCAP_GRPC });
+  const xcap = await XcapDocumentReader.connect({
+    address: config.SIMPLE_XCAP_DIFF_XCAP_GRPC,
+    ...(config.SIMPLE_XCAP_DIFF_XCAP_GRPC_TOKEN === undefined ? {} : { token: config.SIMPLE_XCAP_DIFF_XCAP_GRPC_TOKEN }),
+  });
   lifecycle.onDrain('xcap-grpc', () => xcap.close());
 
   const service = buildXcapDiff(config, { log, metrics, nc, redis, xcap });

@@ -5,9 +5,15 @@ import { z } from 'zod';
 export const XcapEnv = z.object({
   SIMPLE_XCAP_LISTEN: env.str('0.0.0.0'),
   SIMPLE_XCAP_PORT: env.port(8080),
-  /** The gRPC read API (proto/simple/xcap/v1/xcap_documents.proto) for the platform's other services. */
-  SIMPLE_XCAP_GRPC_LISTEN: env.str('0.0.0.0'),
+  /**
+   * The gRPC read API (proto/simple/xcap/v1/xcap_documents.proto) for the platform's other
+   * services. It reads every user's documents (RFC 4826 §4.4.9: the global rls-services index
+   * only for "trusted elements"), so it listens on the loopback unless told otherwise, and
+   * then only with a token its callers send (`authorization: Bearer <token>`).
+   */
+  SIMPLE_XCAP_GRPC_LISTEN: env.str('127.0.0.1'),
   SIMPLE_XCAP_GRPC_PORT: env.port(50051),
+  SIMPLE_XCAP_GRPC_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** RFC 4825 §6.1: the path of the XCAP root ("/" for the host's root, kept as ''). */
   SIMPLE_XCAP_ROOT: z
     .string()
@@ -27,7 +33,15 @@ export const XcapEnv = z.object({
   SIMPLE_OPS_LISTEN: env.str('0.0.0.0'),
   SIMPLE_OPS_PORT: env.port(9068),
   SIMPLE_LOG_LEVEL: env.logLevel(),
+}).superRefine((c, ctx) => {
+  if (c.SIMPLE_XCAP_GRPC_TOKEN === undefined && !isLoopback(c.SIMPLE_XCAP_GRPC_LISTEN)) {
+    ctx.addIssue({ code: 'custom', path: ['SIMPLE_XCAP_GRPC_TOKEN'], message: `required when SIMPLE_XCAP_GRPC_LISTEN (${c.SIMPLE_XCAP_GRPC_LISTEN}) is not a loopback address` });
+  }
 });
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
 
 export type XcapConfig = Readonly<z.infer<typeof XcapEnv>>;
 

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const grpc = await startXcapGrpcServer(
     xcapDocumentsHandlers({
       ...core,
+      ...(config.SIMPLE_XCAP_GRPC_TOKEN === undefined ? {} : { token: config.SIMPLE_XCAP_GRPC_TOKEN }),
       onCall: (method, code) => grpcCalls.inc({ method, code }),
       onError: (method, err) => log.error({ err, method }, 'grpc read failed'),
     }),

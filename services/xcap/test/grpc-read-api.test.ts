@@ -161,6 +161,25 @@ describe('xcap gRPC read API (loopback, real Redis and NATS)', () => {
     assert.match(after, new RegExp(`renamed-${tag}`));
   });
 
+  it('a server with a token refuses a call without it (UNAUTHENTICATED) and answers one with it', async () => {
+    const token = 'a-shared-secret-of-the-platform';
+    const guarded = await startXcapGrpcServer(xcapDocumentsHandlers({ ...h.core, token }), '127.0.0.1', 0);
+    const anonymous = await XcapDocumentReader.connect({ address: `127.0.0.1:${guarded.port}` });
+    const wrong = await XcapDocumentReader.connect({ address: `127.0.0.1:${guarded.port}`, token: 'a-shared-secret-of-the-plotform' });
+    const trusted = await XcapDocumentReader.connect({ address: `127.0.0.1:${guarded.port}`, token });
+    try {
+      const ref = { auid: 'xcap-caps', xui: undefined, path: 'index' };
+      await assert.rejects(anonymous.get(ref), (e: unknown) => e instanceof XcapReadError && e.code === status.UNAUTHENTICATED);
+      await assert.rejects(wrong.get(ref), (e: unknown) => e instanceof XcapReadError && e.code === status.UNAUTHENTICATED);
+      assert.equal((await trusted.get(ref)).kind, 'document');
+    } finally {
+      anonymous.close();
+      wrong.close();
+      trusted.close();
+      await guarded.close(1000);
+    }
+  });
+
   it('INVALID_ARGUMENT - a bad AUID, XUI or path is refused with a message naming the field, and the server goes on', async () => {
     const cases: Array<[Partial<GetDocumentRequest>, RegExp]> = [
       [{ auid: '', xui: h.xui('ann'), path: 'index' }, /^auid:/],

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { Metadata, status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { statusName, unquoteEtag as unquote, type GetDocumentResponse, type GetDocumentVersionsResponse, type ListDocumentsResponse, type XcapDocumentsServer } from '@simple/xcap-grpc';
 import type { DocumentStore } from '../document-store.js';
@@ -10,6 +11,8 @@ export type XcapGrpcMethod = 'GetDocument' | 'ListDocuments' | 'GetDocumentVersi
 export interface XcapDocumentsDeps {
   readonly store: DocumentStore;
   readonly usages: UsageRegistry;
+  /** When set, every call must carry `authorization: Bearer <token>` (else UNAUTHENTICATED). */
+  readonly token?: string;
   /** Called once per call with its gRPC status name (`OK`, `INVALID_ARGUMENT`, ...), for the metric. */
   readonly onCall?: (method: XcapGrpcMethod, code: string) => void;
   /** Failures other than a refused request: the store's (status UNAVAILABLE) or the server's own (INTERNAL). */
@@ -42,16 +45,25 @@ async function fromStore<T>(read: Promise<T>): Promise<T> {
  * ends in exactly one callback; nothing a client sends makes a handler throw.
  */
 export function xcapDocumentsHandlers(deps: XcapDocumentsDeps): XcapDocumentsServer {
+  const expected = deps.token === undefined ? undefined : Buffer.from(`Bearer ${deps.token}`);
+  const authorized = (md: Metadata): boolean => {
+    if (expected === undefined) return true;
+    const given = md.get('authorization')[0];
+    const b = Buffer.from(typeof given === 'string' ? given : '');
+    return b.length === expected.length && timingSafeEqual(b, expected);
+  };
+
   function unary<Req, Res>(method: XcapGrpcMethod, fn: (req: Req) => Promise<Res>) {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
-      fn(call.request).then(
+      const run = authorized(call.metadata) ? fn(call.request) : Promise.reject(new CallError(status.UNAUTHENTICATED, 'a bearer token is required'));
+      run.then(
         (res) => {
           deps.onCall?.(method, statusName(status.OK));
           callback(null, res);
         },
         (err: unknown) => {
           const known = err instanceof CallError;
-          if (!known || err.code !== status.INVALID_ARGUMENT) deps.onError?.(method, known && err.cause !== undefined ? err.cause : err);
+          if (!known || (err.code !== status.INVALID_ARGUMENT && err.code !== status.UNAUTHENTICATED)) deps.onError?.(method, known && err.cause !== undefined ? err.cause : err);
           const code = known ? err.code : status.INTERNAL;
           deps.onCall?.(method, statusName(code));
           callback({ code, details: known ? err.message : 'internal error', metadata: new Metadata() });
