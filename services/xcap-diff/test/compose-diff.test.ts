@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { xcapHistory, xcapKeys } from '@simple/contracts';
-import { digestFetch, freePort, startService, type ServiceProcess } from '@simple/testkit';
+import { digestFetch, freePort, startService, useRedisNamespace, type ServiceProcess } from '@simple/testkit';
 import { UserStore } from '@simple/users';
 import { Notifier, type NotifyTransport } from '@simple/sip-events';
 import { createResponse, parseMessage, type SipRequest, type SipResponse } from '@simple/sip-message';
@@ -261,6 +261,8 @@ describe('composeDiff (RFC 5875 §4.7, RFC 5874 §3) on the real Redis', () => {
 });
 
 describe('resync (a change event that never arrived)', () => {
+  // Subscriptions of their own: the xcap-diff processes of the e2e suite resync whatever they find in the machine's Redis.
+  const subscriptionsRedis = useRedisNamespace('xcap-diff-resync');
   it('after a change nobody announced, a resync sends the NOTIFY that was owed, and only once', async () => {
     const { owner, xui } = await user();
     const e1 = await put(xui, 'resource-lists', 'index', list('sip:a@example.com'));
@@ -271,10 +273,11 @@ describe('resync (a change event that never arrived)', () => {
         return { kind: 'response', response: createResponse(req, 200) };
       },
     };
+    const ns = subscriptionsRedis();
     const notifier = new Notifier({
-      redis,
+      redis: ns,
       transport,
-      packages: [xcapDiffPackage({ documents, views: new DiffViewStore(redis), xcapRoot: ROOT, maxEntries: 10, expires: { min: 60, max: 3600, default: 600 }, viewGraceMs: 60_000 })],
+      packages: [xcapDiffPackage({ documents, views: new DiffViewStore(ns), xcapRoot: ROOT, maxEntries: 10, expires: { min: 60, max: 3600, default: 600 }, viewGraceMs: 60_000 })],
     });
     const body = `<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists"><list><entry uri="resource-lists/users/${xui}/index"/></list></resource-lists>`;
     const text = [
@@ -303,11 +306,11 @@ describe('resync (a change event that never arrived)', () => {
     await notifier.idle();
     assert.equal(sent.length, 1, 'the first NOTIFY');
     const e2 = await put(xui, 'resource-lists', 'index', list('sip:b@example.com'));
-    assert.ok((await resyncAll(redis, notifier, (e) => assert.fail(String(e)))) >= 1);
+    assert.ok((await resyncAll(ns, notifier, (e) => assert.fail(String(e)))) >= 1);
     await notifier.idle();
     assert.equal(sent.length, 2, 'the NOTIFY the lost event owed');
     assert.match(sent[1]?.body.toString('utf8') ?? '', new RegExp(`previous-etag="${e1}" new-etag="${e2}"`));
-    await resyncAll(redis, notifier, (e) => assert.fail(String(e)));
+    await resyncAll(ns, notifier, (e) => assert.fail(String(e)));
     await notifier.idle();
     assert.equal(sent.length, 2, 'nothing changed since: no NOTIFY');
     // Unsubscribe in the dialog, so that nothing is left behind.
