@@ -1,7 +1,7 @@
 // Public surface of @simple/xcap-uri: where a thing is in XCAP (RFC 4825 §6), shared by the
 // XCAP server (which reads and writes what a URI selects) and the xcap-diff notifier (which
 // watches it, RFC 5875 §4.4).
-export { parseXcapUri, parseXmlnsQuery, type XcapTree, type DocumentSelector, type XcapUri } from './xcap-uri.js';
+export { parseXcapUri, parseXmlnsQuery, encodeXcapSegment, documentSelectorOf, type XcapTree, type DocumentSelector, type XcapUri } from './xcap-uri.js';
 export { parseAttValue } from './att-value.js';
 export type { QName, AttrTest, Step, Terminal, NodeSelector, NamespaceContext, SelectorResult } from './node-selector/node-selector.js';
 export { parseNodeSelector, parseQName } from './node-selector/parse-node-selector.js';

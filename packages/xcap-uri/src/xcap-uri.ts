@@ -119,3 +119,18 @@ function decode(s: string): string | undefined {
 function fail(error: string): SelectorResult<never> {
   return { ok: false, error };
 }
+
+/**
+ * One path segment (a document path segment, an XUI, or a node-selector step) as it is written
+ * in an XCAP URI: RFC 3986 `pchar`s as they are (`:` and `@` of an XUI included), everything
+ * else percent-encoded (RFC 4825 §6).
+ */
+export function encodeXcapSegment(s: string): string {
+  return s.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]/g, (c) => encodeURIComponent(c));
+}
+
+/** The document selector of a document, relative to the XCAP root: `<auid>/users/<xui>/<path>` or `<auid>/global/<path>`. */
+export function documentSelectorOf(auid: string, xui: string | undefined, path: string): string {
+  const tree = xui === undefined ? 'global' : `users/${encodeXcapSegment(xui)}`;
+  return `${encodeXcapSegment(auid)}/${tree}/${path.split('/').map(encodeXcapSegment).join('/')}`;
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseXcapUri, parseXmlnsQuery } from '../src/xcap-uri.js';
+import { documentSelectorOf, encodeXcapSegment, parseXcapUri, parseXmlnsQuery } from '../src/xcap-uri.js';
 
 describe('XCAP URI (RFC 4825 §6)', () => {
   it('document selector - AUID, users tree with the XUI, document path under the root', () => {
@@ -71,5 +71,18 @@ describe('XCAP URI (RFC 4825 §6)', () => {
     ]) {
       assert.equal(parseXcapUri(u, '/x').ok, false, u);
     }
+  });
+});
+
+describe('XCAP URIs written by the server (RFC 4825 §6)', () => {
+  it('a document selector keeps the XUI readable and encodes what a path segment may not hold; it parses back to the same document', () => {
+    const sel = documentSelectorOf('resource-lists', 'sip:bill@example.com', 'my lists/index#1');
+    assert.equal(sel, 'resource-lists/users/sip:bill@example.com/my%20lists/index%231');
+    const r = parseXcapUri(`/xcap-root/${sel}`, '/xcap-root');
+    assert.ok(r.ok && r.value.kind === 'document');
+    assert.equal(r.value.document.path, 'my lists/index#1');
+    assert.deepEqual(r.value.document.tree, { kind: 'users', xui: 'sip:bill@example.com', aor: 'bill@example.com', domain: 'example.com' });
+    assert.equal(documentSelectorOf('xcap-caps', undefined, 'index'), 'xcap-caps/global/index');
+    assert.equal(encodeXcapSegment('list[@name="friends"]'), 'list%5B@name=%22friends%22%5D');
   });
 });

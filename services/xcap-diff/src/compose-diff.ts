@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { evaluateNodeSelector, serializeNode } from '@simple/xcap-uri';
+import { documentSelectorOf, evaluateNodeSelector, serializeNode } from '@simple/xcap-uri';
 import { generatePatch, parseXml, type Element } from '@simple/xml';
 import type { DiffView } from './diff-view-store.js';
 import { XCAP_DIFF_NS, type DiffEntry } from './xcap-diff-document.js';
@@ -113,7 +113,7 @@ function documentsInScope(watches: readonly Watch[], directories: ReadonlyMap<st
       if (auid !== w.auid || !path.startsWith(w.prefix) || covered.has(key)) continue;
       covered.add(key);
       // §4.6: for collection selections the `sel` names the document found in it.
-      scope.set(`${auid}/users/${w.xui}/${path.split('/').map(encodeSegment).join('/')}`, { doc: { auid, xui: w.xui, path }, etag });
+      scope.set(documentSelectorOf(auid, w.xui, path), { doc: { auid, xui: w.xui, path }, etag });
     }
   }
   return scope;
@@ -179,9 +179,4 @@ const STORED = { maxBytes: 16 << 20 } as const;
 
 function digest(s: string): string {
   return createHash('sha256').update(s).digest('base64url').slice(0, 22);
-}
-
-/** RFC 4825 §6: a document path segment as it appears in an XCAP URI. */
-function encodeSegment(s: string): string {
-  return s.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]/g, (c) => encodeURIComponent(c));
 }

@@ -24,6 +24,8 @@ import type { UsageRegistry } from './usages/usage-registry.js';
 import {
   applyStep,
   childElements,
+  documentSelectorOf,
+  encodeXcapSegment,
   evaluateNodeSelector,
   evaluateSteps,
   inScopeNamespaces,
@@ -338,13 +340,12 @@ export class XcapService {
     if (auid !== 'xcap-directory' && this.o.usages.get(auid) === undefined) throw new XcapHttpError(404, 'unknown application usage');
     const xui = tree.kind === 'users' ? tree.xui : undefined;
     const docs = (await this.o.store.list(xui)).filter((d) => auid === 'xcap-directory' || d.auid === auid);
-    const treePath = xui === undefined ? 'global' : `users/${encodeURIComponent(xui).replace(/%3A/gi, ':').replace(/%40/g, '@')}`;
     const byAuid = new Map<string, typeof docs>();
     for (const d of docs) byAuid.set(d.auid, [...(byAuid.get(d.auid) ?? []), d]);
     let body = `<?xml version="1.0" encoding="UTF-8"?>\n<xcap-directory xmlns="${XCAP_DIRECTORY_NS}">\n`;
     for (const [a, list] of byAuid) {
       body += ` <folder auid="${escapeXmlAttr(a)}">\n`;
-      for (const d of list) body += `  <entry uri="${escapeXmlAttr(`${req.base}/${a}/${treePath}/${d.path.split('/').map(encodeURIComponent).join('/')}`)}" etag="${escapeXmlAttr(d.etag)}"/>\n`;
+      for (const d of list) body += `  <entry uri="${escapeXmlAttr(`${req.base}/${documentSelectorOf(a, xui, d.path)}`)}" etag="${escapeXmlAttr(d.etag)}"/>\n`;
       body += ' </folder>\n';
     }
     body += '</xcap-directory>\n';
@@ -381,8 +382,9 @@ function directoryUri(base: string, d: DocumentSelector): string {
 }
 
 /** A step as a URI path segment: percent-encode what §6.3 says must be ("[", "]", '"' and so on). */
+/** A node-selector step in a URI, with lower-case hex as RFC 4825's examples write it (§6.3). */
 function encodeStep(s: string): string {
-  return s.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]/g, (c) => encodeURIComponent(c).replace(/[A-F0-9]{2}/g, (h) => h.toLowerCase()));
+  return encodeXcapSegment(s).replace(/%[A-F0-9]{2}/g, (h) => h.toLowerCase());
 }
 
 /** §10: an element with the selected element's name and a declaration for every binding in scope. */
