@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { documentSelectorOf, evaluateNodeSelector, serializeNode } from '@simple/xcap-uri';
-import { generatePatch, parseXml, type Element } from '@simple/xml';
+import { generatePatch, parseXml, type Document, type Element } from '@simple/xml';
 import type { DiffView } from './diff-view-store.js';
 import { XCAP_DIFF_NS, type DiffEntry } from './xcap-diff-document.js';
 import { chainFrom, type XcapDocuments } from './xcap-documents.js';
@@ -73,6 +73,9 @@ export async function composeDiff(watches: readonly Watch[], view: DiffView, ful
   }
 
   const components = new Map<string, string>();
+  const memo: ParsedDocuments = new Map();
+  // §4.7: "If there are superfluous resource selections ... the notifier SHOULD NOT provide overlapping similar responses".
+  const reported = new Set<unknown>();
   for (const w of watches) {
     if (w.kind !== 'component') continue;
     const before = view.components.get(w.sel);
@@ -82,9 +85,11 @@ export async function composeDiff(watches: readonly Watch[], view: DiffView, ful
       components.set(w.sel, before);
       continue;
     }
-    const now = await componentNow(w, documents);
+    const now = await componentNow(w, documents, memo);
     components.set(w.sel, `${now.etag} ${now.hash}`);
     const hadIt = before !== undefined && !before.endsWith(' ');
+    if (now.node !== undefined && reported.has(now.node)) continue;
+    if (now.node !== undefined) reported.add(now.node);
     if (now.entry !== undefined && (full || before?.slice(before.indexOf(' ') + 1) !== now.hash)) entries.push(now.entry);
     // §4.7: "After the notifier has reported the existence of an XCAP component, it MUST also report its removal".
     else if (now.entry === undefined && !full && hadIt) entries.push({ kind: w.selector.terminal === undefined ? 'element' : 'attribute', sel: w.sel, exists: false });
@@ -159,19 +164,42 @@ function patchBetween(from: string, to: string): Element | 'unchanged' | undefin
   }
 }
 
-/** A component's state now: its document's ETag, a hash of its content ('' when it does not exist) and its entry. */
-async function componentNow(w: Extract<Watch, { kind: 'component' }>, documents: XcapDocuments): Promise<{ etag: string; hash: string; entry: DiffEntry | undefined }> {
-  const d = await documents.body(w.document);
-  if (d === undefined) return { etag: '', hash: '', entry: undefined };
-  const parsed = parseXml(d.body, STORED);
-  // A stored document the XCAP server validated does not fail to parse; if one did, saying the
-  // component is gone would be false: fail the compose, which the framework tries again.
-  if (!parsed.ok) throw new Error(`${w.document.auid} document of ${w.document.xui} does not parse: ${parsed.error.message}`);
-  const found = evaluateNodeSelector(parsed.value, w.selector, w.namespaces);
-  if (!found.ok || found.value.kind === 'namespace') return { etag: d.etag, hash: '', entry: undefined };
+/** The documents one compose reads for its components, each read and parsed once. */
+type ParsedDocuments = Map<string, Promise<{ readonly etag: string; readonly doc: Document } | undefined>>;
+
+function parsedDocument(w: Extract<Watch, { kind: 'component' }>, documents: XcapDocuments, memo: ParsedDocuments) {
+  const key = `${w.document.xui}\u0000${w.document.auid}/${w.document.path}`;
+  let p = memo.get(key);
+  if (p === undefined) {
+    p = documents.body(w.document).then((d) => {
+      if (d === undefined) return undefined;
+      const parsed = parseXml(d.body, STORED);
+      // A stored document the XCAP server validated does not fail to parse; if one did, saying the
+      // component is gone would be false: fail the compose, which the framework tries again.
+      if (!parsed.ok) throw new Error(`${w.document.auid} document of ${w.document.xui} does not parse: ${parsed.error.message}`);
+      return { etag: d.etag, doc: parsed.value };
+    });
+    memo.set(key, p);
+  }
+  return p;
+}
+
+/**
+ * A component's state now: its document's ETag, a hash of its content ('' when it does not
+ * exist), its entry, and the node it selects (two entries selecting one node are one report).
+ */
+async function componentNow(
+  w: Extract<Watch, { kind: 'component' }>,
+  documents: XcapDocuments,
+  memo: ParsedDocuments,
+): Promise<{ etag: string; hash: string; entry: DiffEntry | undefined; node: unknown }> {
+  const d = await parsedDocument(w, documents, memo);
+  if (d === undefined) return { etag: '', hash: '', entry: undefined, node: undefined };
+  const found = evaluateNodeSelector(d.doc, w.selector, w.namespaces);
+  if (!found.ok || found.value.kind === 'namespace') return { etag: d.etag, hash: '', entry: undefined, node: undefined };
   const v = found.value;
-  if (v.kind === 'attribute') return { etag: d.etag, hash: digest(`@${v.attr.value}`), entry: { kind: 'attribute', sel: w.sel, exists: true, value: v.attr.value } };
-  return { etag: d.etag, hash: digest(serializeNode(v.element)), entry: { kind: 'element', sel: w.sel, exists: true, element: v.element } };
+  if (v.kind === 'attribute') return { etag: d.etag, hash: digest(`@${v.attr.value}`), entry: { kind: 'attribute', sel: w.sel, exists: true, value: v.attr.value }, node: v.attr };
+  return { etag: d.etag, hash: digest(serializeNode(v.element)), entry: { kind: 'element', sel: w.sel, exists: true, element: v.element }, node: v.element };
 }
 
 /** Documents come from the XCAP server, which checked them on the way in (its own size limit, up to 16 MiB). */

@@ -251,6 +251,28 @@ describe('composeDiff (RFC 5875 §4.7, RFC 5874 §3) on the real Redis', () => {
     assert.deepEqual((await composeDiff(w, still, false, 'no-patching', documents)).entries, []);
   });
 
+  it('two selectors of one element are reported once (RFC 5875 §4.7: no overlapping similar responses), the document read once', async () => {
+    const { owner, xui } = await user();
+    await put(xui, 'resource-lists', 'index', list('sip:a@example.com'));
+    const base = `resource-lists/users/${xui}/index/~~/resource-lists`;
+    let reads = 0;
+    const counting = new (class extends XcapDocuments {
+      override body(d: Parameters<XcapDocuments['body']>[0]): ReturnType<XcapDocuments['body']> {
+        reads++;
+        return super.body(d);
+      }
+    })(reader);
+    const w = watches(owner, `${base}/list%5b@name=%22friends%22%5d`, `${base}/list%5b1%5d`, `${base}/list/entry/@uri`);
+    const c = await composeDiff(w, EMPTY_VIEW, true, 'no-patching', counting);
+    assert.deepEqual(
+      c.entries.map((e) => e.kind),
+      ['element', 'attribute'],
+      'one element for the two selectors of the list, and the attribute',
+    );
+    assert.equal(reads, 1);
+    assert.equal(c.view.components.size, 3, 'each selector keeps its own state');
+  });
+
   it('chainFrom follows prev -> etag links and stops at a gap', () => {
     const v = { etag: 'c', body: 'C', history: [{ previousEtag: 'a', etag: 'b', previousBody: 'A' }, { previousEtag: 'b', etag: 'c', previousBody: 'B' }] };
     assert.deepEqual(chainFrom(v, 'a'), [{ etag: 'a', body: 'A' }, { etag: 'b', body: 'B' }, { etag: 'c', body: 'C' }]);
