@@ -65,12 +65,19 @@ test('FakeClock - runAll drains timers and nextDue reports the earliest', () => 
 });
 
 test('systemClock - fires a real timer and can clear one', async () => {
-  const start = systemClock.now();
-  await new Promise<void>((resolve) => systemClock.setTimeout(resolve, 5));
-  assert.ok(systemClock.now() >= start);
-  let fired = false;
-  const t = systemClock.setTimeout(() => (fired = true), 5);
-  systemClock.clearTimeout(t);
-  await new Promise((resolve) => setTimeout(resolve, 15));
-  assert.equal(fired, false);
+  // systemClock's timers are unref'd (they never keep a process alive): this one keeps the
+  // test's event loop running while it waits for them.
+  const keepAlive = setInterval(() => undefined, 1000);
+  try {
+    const start = systemClock.now();
+    await new Promise<void>((resolve) => systemClock.setTimeout(resolve, 5));
+    assert.ok(systemClock.now() >= start);
+    let fired = false;
+    const t = systemClock.setTimeout(() => (fired = true), 5);
+    systemClock.clearTimeout(t);
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    assert.equal(fired, false);
+  } finally {
+    clearInterval(keepAlive);
+  }
 });
